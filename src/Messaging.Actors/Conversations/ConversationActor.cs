@@ -1,0 +1,157 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Hosting;
+using Akka.Event;
+using Akka.Persistence;
+using Messaging.Actors.Hosting;
+using Messaging.Actors.Inbox;
+using static Messaging.Actors.Conversations.ConversationCommands;
+using static Messaging.Actors.Conversations.ConversationQueries;
+
+namespace Messaging.Actors.Conversations;
+
+/// <summary>
+/// The one authority for a conversation. Decides with <see cref="ConversationState"/>, persists, and only then
+/// replies and publishes. A change is acknowledged once both participants' inboxes hold it, so the sender's next
+/// conversation list already shows it (read-your-writes), or after <see cref="MessagingSettings.InboxAckTimeout"/>.
+/// </summary>
+public sealed class ConversationActor : EntityActor, IWithTimers
+{
+    private sealed record PendingReply(long Version, IActorRef ReplyTo, IMessagingReply Reply, DateTimeOffset Deadline);
+
+    private sealed class RetryInboxUpdates
+    {
+        public static readonly RetryInboxUpdates Instance = new();
+        private RetryInboxUpdates() { }
+    }
+
+    private readonly MessagingSettings _settings;
+    private readonly IActorRef _inboxes;
+    private readonly IActorRef _mediator;
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<UserId, long> _inboxVersions = new();
+    private readonly List<PendingReply> _pending = new();
+    private ConversationState _state;
+
+    public ConversationActor(string entityId, MessagingSettings settings, IActorRef inboxes, IActorRef mediator, TimeProvider clock)
+        : base(settings)
+    {
+        _settings = settings;
+        _inboxes = inboxes;
+        _mediator = mediator;
+        _clock = clock;
+        _state = ConversationState.Empty(new ConversationId(Guid.Parse(entityId)));
+        PersistenceId = $"conversation-{entityId}";
+
+        Recover<IConversationEvent>(evt => _state = _state.Apply(evt));
+        // An inbox may have missed the last change if the node died between the write and the update: tell them again.
+        Recover<RecoveryCompleted>(_ => UpdateInboxes());
+
+        Command<SendMessage>(Decide);
+        Command<MarkRead>(Decide);
+        Command<SetBlocked>(Decide);
+        Command<GetMessages>(query => Sender.Tell(_state.Answer(query)));
+        Command<GetSummary>(query => Sender.Tell(_state.Answer(query)));
+        Command<LocateMessages>(query => Sender.Tell(_state.Answer(query)));
+        Command<InboxReplies.SummaryAcknowledged>(ack =>
+        {
+            _inboxVersions[ack.UserId] = Math.Max(ack.Version, _inboxVersions.GetValueOrDefault(ack.UserId));
+            ReleasePendingReplies();
+        });
+        Command<RetryInboxUpdates>(_ =>
+        {
+            ReleasePendingReplies();
+            if (_pending.Count > 0)
+                UpdateInboxes();
+        });
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props PropsFor(string entityId, MessagingSettings settings, IActorRef inboxes, IActorRef mediator, TimeProvider clock) =>
+        Props.Create(() => new ConversationActor(entityId, settings, inboxes, mediator, clock));
+
+    protected override void RestoreSnapshot(object snapshot) => _state = ConversationState.FromSnapshot((ConversationSnapshot)snapshot);
+
+    protected override object TakeSnapshot() => _state.ToSnapshot();
+
+    private void Decide(IWithConversationId command)
+    {
+        var now = _clock.GetUtcNow();
+        var decision = _state.Process(command, now, new MessageId(Guid.CreateVersion7(now)));
+        if (decision.Events.IsEmpty)
+        {
+            Sender.Tell(decision.Reply);
+            return;
+        }
+
+        var replyTo = Sender;
+        var last = decision.Events[^1];
+        PersistAll(decision.Events, evt =>
+        {
+            _state = _state.Apply(evt);
+            foreach (var topic in ConversationTopics.For(evt, _state))
+                _mediator.Tell(new Publish(topic, evt));
+            if (!ReferenceEquals(evt, last))
+                return;
+            UpdateInboxes();
+            _pending.Add(new PendingReply(LastSequenceNr, replyTo, decision.Reply, _clock.GetUtcNow() + _settings.InboxAckTimeout));
+            Timers.StartPeriodicTimer(nameof(RetryInboxUpdates), RetryInboxUpdates.Instance, _settings.InboxRetryInterval);
+            SnapshotIfDue();
+        });
+    }
+
+    private void UpdateInboxes()
+    {
+        if (!_state.Started)
+            return;
+        foreach (var user in new[] { _state.ParticipantA, _state.ParticipantB })
+        {
+            if (_inboxVersions.GetValueOrDefault(user) < LastSequenceNr)
+                _inboxes.Tell(new InboxCommands.RecordSummary(user, new InboxEntry(_state.SummaryFor(user), [.._state.UnreadFor(user)], LastSequenceNr)));
+        }
+    }
+
+    private void ReleasePendingReplies()
+    {
+        var now = _clock.GetUtcNow();
+        var inboxVersion = Math.Min(_inboxVersions.GetValueOrDefault(_state.ParticipantA), _inboxVersions.GetValueOrDefault(_state.ParticipantB));
+        foreach (var pending in _pending.Where(pending => pending.Version <= inboxVersion || pending.Deadline <= now).ToList())
+        {
+            if (pending.Version > inboxVersion)
+                Log.Warning("Inboxes of {0} did not confirm version {1} in time; acknowledging the durable write anyway", PersistenceId, pending.Version);
+            pending.ReplyTo.Tell(pending.Reply);
+            _pending.Remove(pending);
+        }
+        if (_pending.Count == 0)
+            Timers.Cancel(nameof(RetryInboxUpdates));
+    }
+}
+
+/// <summary>Routes by conversation id over a fixed number of shards.</summary>
+public sealed class ConversationMessageExtractor(int shardCount) : HashCodeMessageExtractor(shardCount)
+{
+    public override string? EntityId(object message) => message switch
+    {
+        IWithConversationId withId => withId.ConversationId.ToString(),
+        _ => null,
+    };
+}
+
+public static class ConversationActorHostingExtensions
+{
+    public const string RegionName = "conversation";
+
+    /// <summary>Starts the <c>conversation</c> shard region. Needs the inbox region and DistributedPubSub.</summary>
+    public static AkkaConfigurationBuilder AddConversationActors(this AkkaConfigurationBuilder builder, MessagingSettings settings) =>
+        builder.WithShardRegion<ConversationActor>(
+            RegionName,
+            (system, registry, _) => entityId => ConversationActor.PropsFor(
+                entityId, settings, registry.Get<UserInboxActor>(), DistributedPubSub.Get(system).Mediator, TimeProvider.System),
+            new ConversationMessageExtractor(settings.ShardCount),
+            EntityShardOptions.Create());
+}

@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Messaging.Actors.Conversations;
+
+namespace Messaging.Actors.Inbox;
+
+/// <summary>
+/// Carries out a mark-read request across the caller's conversations. Runs outside the inbox actor (its result
+/// is piped back), and only asks conversations, which stay the authority on what is read.
+/// </summary>
+public static class MarkReadFanOut
+{
+    public static async Task<IMessagingReply> Run(
+        IActorRef conversations, UserId reader, MarkReadPlan plan, IReadOnlyCollection<ConversationId> readerConversations, TimeSpan timeout)
+    {
+        var groups = plan.Known.ToDictionary(entry => entry.Key, entry => entry.Value);
+        if (!plan.Unknown.IsEmpty)
+        {
+            // Ids the inbox does not list as unread: already read, sent by the reader, or not the reader's at all.
+            var located = await Task.WhenAll(readerConversations.Select(id =>
+                conversations.Ask<ConversationReplies.MessagesLocated>(new ConversationQueries.LocateMessages(id, reader, plan.Unknown), timeout)));
+            foreach (var found in located.Where(found => !found.MessageIds.IsEmpty))
+                groups[found.ConversationId] = groups.GetValueOrDefault(found.ConversationId, []).AddRange(found.MessageIds);
+            if (plan.Unknown.Except(located.SelectMany(found => found.MessageIds)).Any())
+                return Rejection.Forbidden("messageIds include messages that are not in your conversations");
+        }
+
+        var results = await Task.WhenAll(groups.Select(group =>
+            conversations.Ask<IMessagingReply>(new ConversationCommands.MarkRead(group.Key, reader, group.Value), timeout)));
+        return results.OfType<Rejection>().FirstOrDefault()
+               ?? (IMessagingReply)new InboxReplies.MarkedRead(results.OfType<ConversationReplies.MessagesMarkedRead>().Sum(marked => marked.MessageIds.Length));
+    }
+}

@@ -1,0 +1,40 @@
+namespace Messaging.Actors;
+
+/// <summary>Tuning of the entity actors, bound from the <c>Messaging</c> configuration section.</summary>
+public sealed record MessagingSettings
+{
+    /// <summary>Shards per region. Fixed for the life of the data: changing it moves entities between shards. About ten per planned node.</summary>
+    public int ShardCount { get; init; } = 50;
+
+    /// <summary>An entity saves a snapshot after this many events, so recovery reads a snapshot and a short tail.</summary>
+    public int SnapshotEvery { get; init; } = 100;
+
+    /// <summary>An entity idle this long is passivated and leaves memory.</summary>
+    public TimeSpan PassivateAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a write waits for both inboxes to hold it before it is acknowledged anyway (the inbox catches up later).</summary>
+    public TimeSpan InboxAckTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often an unacknowledged inbox update is sent again.</summary>
+    public TimeSpan InboxRetryInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a door waits for an entity's answer.</summary>
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Messages returned by a history request when it names no limit, and the most it may ask for.</summary>
+    public int HistoryPageSize { get; init; } = 100;
+
+    /// <summary>Throws with every problem found, so a bad setting stops start-up instead of misbehaving later.</summary>
+    public MessagingSettings Validate()
+    {
+        var problems = new List<string>();
+        if (ShardCount is < 1 or > 10_000) problems.Add($"ShardCount must be 1..10000, was {ShardCount}");
+        if (SnapshotEvery < 1) problems.Add($"SnapshotEvery must be at least 1, was {SnapshotEvery}");
+        if (PassivateAfter <= TimeSpan.Zero) problems.Add($"PassivateAfter must be positive, was {PassivateAfter}");
+        if (InboxAckTimeout <= TimeSpan.Zero) problems.Add($"InboxAckTimeout must be positive, was {InboxAckTimeout}");
+        if (InboxRetryInterval <= TimeSpan.Zero) problems.Add($"InboxRetryInterval must be positive, was {InboxRetryInterval}");
+        if (AskTimeout <= InboxAckTimeout) problems.Add($"AskTimeout ({AskTimeout}) must exceed InboxAckTimeout ({InboxAckTimeout})");
+        if (HistoryPageSize is < 1 or > 1000) problems.Add($"HistoryPageSize must be 1..1000, was {HistoryPageSize}");
+        return problems.Count == 0 ? this : throw new InvalidOperationException("Invalid Messaging settings: " + string.Join("; ", problems));
+    }
+}

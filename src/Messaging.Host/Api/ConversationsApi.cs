@@ -1,0 +1,41 @@
+using System.Security.Claims;
+using Messaging.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Messaging.Host.Api;
+
+public static class ConversationsApi
+{
+    public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/conversations").RequireAuthorization();
+        api.MapGet("/", List);
+        api.MapGet("/{conversationId}", Get);
+        api.MapPost("/{conversationId}/block", Block);
+        return endpoints;
+    }
+
+    private static async Task<Ok<ConversationResponse[]>> List(ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
+    {
+        var views = await gateway.Conversations(CurrentUser.From(user), cancellationToken);
+        return TypedResults.Ok(views.Select(ConversationResponse.From).ToArray());
+    }
+
+    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> Get(
+        string conversationId, ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
+    {
+        var outcome = await gateway.Conversation(CurrentUser.From(user), conversationId, cancellationToken);
+        return outcome.Rejection is { } rejection ? Problems.From(rejection) : TypedResults.Ok(ConversationResponse.From(outcome.Value!));
+    }
+
+    private static async Task<Results<Ok<BlockResponse>, ProblemHttpResult>> Block(
+        string conversationId, JsonBody<BlockRequest> body, ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
+    {
+        if (body.Error is { } error)
+            return TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest);
+        var outcome = await gateway.SetBlocked(CurrentUser.From(user), conversationId, body.Value!, cancellationToken);
+        return outcome.Rejection is { } rejection
+            ? Problems.From(rejection)
+            : TypedResults.Ok(new BlockResponse(outcome.Value!.ConversationId.Value, outcome.Value.Blocked, outcome.Value.BlockedBy.Value));
+    }
+}

@@ -1,0 +1,68 @@
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Messaging.Actors;
+using Messaging.Actors.Conversations;
+using Messaging.Actors.Inbox;
+using Messaging.Actors.Serialization;
+
+namespace Messaging.Host.Configuration;
+
+public static class AkkaSetup
+{
+    public const string SystemName = "messaging";
+
+    /// <summary>The actor system of a node: a cluster (self-joined when no seeds are named), the SQL journal, both shard regions.</summary>
+    public static IServiceCollection AddMessagingActors(this IServiceCollection services, IConfiguration configuration, StoreOptions store, MessagingSettings settings)
+    {
+        var cluster = configuration.GetSection("Cluster").Get<ClusterSettings>() ?? new ClusterSettings();
+        return services.AddAkka(SystemName, builder =>
+        {
+            builder
+                // Operator overrides in the "akka" configuration section (e.g. akka__loglevel) win over everything below.
+                .AddHocon(configuration.GetSection("akka"), HoconAddMode.Prepend)
+                .AddHocon(PersistenceHocon(store), HoconAddMode.Append)
+                .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "messaging.hocon"), HoconAddMode.Append)
+                .WithRemoting(new RemoteOptions { HostName = cluster.Hostname, Port = cluster.Port, PublicHostName = cluster.PublicHostname })
+                .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodeList.Length > 0 ? cluster.SeedNodeList : null })
+                .WithDistributedPubSub(role: null!)
+                .AddMessagingSerializer()
+                .AddUserInboxActors(settings)
+                .AddConversationActors(settings);
+            if (cluster.SeedNodeList.Length == 0)
+                builder.AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress));
+        });
+    }
+
+    /// <summary>Akka.Persistence.Sql journal and snapshot store on the configured database; both create their tables.</summary>
+    public static string PersistenceHocon(StoreOptions store)
+    {
+        var connection = Quote(store.ConnectionString);
+        var provider = Quote(store.ProviderName);
+        return $$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql {
+                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+                  connection-string = {{connection}}
+                  provider-name = {{provider}}
+                  auto-initialize = on
+                }
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql {
+                  class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
+                  connection-string = {{connection}}
+                  provider-name = {{provider}}
+                  auto-initialize = on
+                }
+              }
+            }
+            """;
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

@@ -1,0 +1,47 @@
+using Messaging.Actors;
+using Messaging.Host;
+using Messaging.Host.Api;
+using Messaging.Host.Auth;
+using Messaging.Host.Configuration;
+using Messaging.Host.Directory;
+
+var builder = WebApplication.CreateBuilder(args);
+if (await Cli.TryRun(args, builder) is { } exitCode)
+    return exitCode;
+
+var store = StoreOptions.From(builder.Configuration);
+var settings = (builder.Configuration.GetSection("Messaging").Get<MessagingSettings>() ?? new MessagingSettings()).Validate();
+var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
+Storage.PrepareSqliteFolder(store);
+
+builder.Services
+    .AddSingleton(store)
+    .AddSingleton(settings)
+    .AddSingleton(_ => SqlDirectory.CreateDataSource(store))
+    .AddSingleton(services => new SqlDirectory(services.GetRequiredService<System.Data.Common.DbDataSource>(), store.Kind, services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>()))
+    .AddSingleton<ConversationGateway>()
+    .AddMemoryCache()
+    .AddProblemDetails()
+    .AddExceptionHandler<EntityUnavailableHandler>()
+    .ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new UtcTimestampConverter()))
+    .AddMessagingAuthentication(jwt)
+    .AddMessagingActors(builder.Configuration, store, settings);
+
+var app = builder.Build();
+if (jwt.UsesDevelopmentKey)
+    app.Logger.LogWarning("*** Jwt:SigningKey is not set: using the PUBLIC DEVELOPMENT KEY. Anyone can forge tokens. Never run like this outside Development. ***");
+await app.Services.GetRequiredService<SqlDirectory>().EnsureSchema(app.Lifetime.ApplicationStopping);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapConversationsApi();
+app.MapMessagesApi();
+app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
