@@ -21,6 +21,9 @@ public sealed record MessagingSettings
     /// <summary>How long a door waits for an entity's answer.</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>What a mark-read fan-out may spend: a little less than the door waits, so its answer (or its 503) arrives first.</summary>
+    public TimeSpan MarkReadBudget => AskTimeout - TimeSpan.FromMilliseconds(Math.Min(500, (AskTimeout - InboxAckTimeout).TotalMilliseconds / 2));
+
     /// <summary>Messages returned by a history request when it names no limit, and the most it may ask for.</summary>
     public int HistoryPageSize { get; init; } = 100;
 

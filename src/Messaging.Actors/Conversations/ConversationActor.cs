@@ -90,13 +90,15 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         }
 
         var replyTo = Sender;
-        var last = decision.Events[^1];
+        // The handler runs once per event, in order. Count them rather than compare with the last event: the journal
+        // may hand back copies (it does whenever messages are serialized, e.g. akka.actor.serialize-messages).
+        var unhandled = decision.Events.Length;
         PersistAll(decision.Events, evt =>
         {
             _state = _state.Apply(evt);
             foreach (var topic in ConversationTopics.For(evt, _state))
                 _mediator.Tell(new Publish(topic, evt));
-            if (!ReferenceEquals(evt, last))
+            if (--unhandled > 0)
                 return;
             UpdateInboxes();
             _pending.Add(new PendingReply(LastSequenceNr, replyTo, decision.Reply, _clock.GetUtcNow() + _settings.InboxAckTimeout));

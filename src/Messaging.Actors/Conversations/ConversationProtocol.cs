@@ -103,6 +103,8 @@ public enum RejectionReason
     Invalid,
     Forbidden,
     NotFound,
+    /// <summary>An entity did not answer in time; the request may be retried.</summary>
+    Unavailable,
 }
 
 public sealed record Rejection(RejectionReason Reason, string Detail) : IMessagingReply
@@ -110,4 +112,5 @@ public sealed record Rejection(RejectionReason Reason, string Detail) : IMessagi
     public static Rejection Invalid(string detail) => new(RejectionReason.Invalid, detail);
     public static Rejection Forbidden(string detail) => new(RejectionReason.Forbidden, detail);
     public static Rejection NotFound(string detail) => new(RejectionReason.NotFound, detail);
+    public static Rejection Unavailable(string detail) => new(RejectionReason.Unavailable, detail);
 }

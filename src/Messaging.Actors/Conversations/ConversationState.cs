@@ -189,6 +189,8 @@ public sealed record ConversationState
     {
         if (Visible(get.ViewerId) is { } hidden)
             return hidden;
+        if (get.Limit < 1)
+            return Rejection.Invalid("limit must be at least 1");
         var end = Messages.Count;
         if (get.Before is { } before)
         {

@@ -41,8 +41,8 @@ public sealed class UserInboxActor : EntityActor
         });
         Command<InboxQueries.GetConversations>(_ => Sender.Tell(new InboxReplies.ConversationList(_state.Conversations())));
         Command<MarkRead>(markRead =>
-            MarkReadFanOut.Run(conversations(), markRead.UserId, _state.Plan(markRead.MessageIds), _state.Entries.Keys.ToList(), settings.InboxAckTimeout + settings.InboxAckTimeout)
-                .PipeTo(Sender, failure: cause => new Status.Failure(cause)));
+            MarkReadFanOut.Run(conversations(), markRead.UserId, _state.Plan(markRead.MessageIds), _state.Entries.Keys.ToList(), settings.MarkReadBudget)
+                .PipeTo(Sender));
     }
 
     public override string PersistenceId { get; }

@@ -31,8 +31,8 @@ public static class ConversationsApi
     private static async Task<Results<Ok<BlockResponse>, ProblemHttpResult>> Block(
         string conversationId, JsonBody<BlockRequest> body, ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
     {
-        if (body.Error is { } error)
-            return TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest);
+        if (body.Problem is { } invalidBody)
+            return invalidBody;
         var outcome = await gateway.SetBlocked(CurrentUser.From(user), conversationId, body.Value!, cancellationToken);
         return outcome.Rejection is { } rejection
             ? Problems.From(rejection)

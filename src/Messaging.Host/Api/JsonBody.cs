@@ -1,28 +1,52 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
 namespace Messaging.Host.Api;
 
 /// <summary>
-/// A request body read by us rather than by the framework, so malformed JSON, a wrong content type or a missing
-/// body become a 400 with a readable detail instead of a bare status.
+/// A request body read by us rather than by the framework, so malformed JSON, a wrong content type, a missing
+/// or an oversized body become a 400 or 413 with a readable detail instead of a bare status.
 /// </summary>
-public sealed record JsonBody<T>(T? Value, string? Error) where T : class
+public sealed record JsonBody<T>(T? Value, ProblemHttpResult? Problem) where T : class
 {
+    /// <summary>Far above the largest valid request (10,000 characters of text, escaped), far below what hurts a node.</summary>
+    public const int MaxBytes = 256 * 1024;
+
     public static async ValueTask<JsonBody<T>> BindAsync(HttpContext context)
     {
         if (!context.Request.HasJsonContentType())
-            return new JsonBody<T>(null, "request body must be JSON (Content-Type: application/json)");
+            return Refuse(StatusCodes.Status400BadRequest, "request body must be JSON (Content-Type: application/json)");
+        if (context.Request.ContentLength > MaxBytes || await ReadAtMost(context.Request.Body, MaxBytes, context.RequestAborted) is not { } bytes)
+            return Refuse(StatusCodes.Status413PayloadTooLarge, $"request body must be at most {MaxBytes} bytes");
         var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
-            var value = await context.Request.ReadFromJsonAsync<T>(options, context.RequestAborted);
-            return value is null ? new JsonBody<T>(null, "request body is required") : new JsonBody<T>(value, null);
+            return JsonSerializer.Deserialize<T>(bytes.Span, options) is { } value
+                ? new JsonBody<T>(value, null)
+                : Refuse(StatusCodes.Status400BadRequest, "request body is required");
         }
         catch (JsonException exception)
         {
-            return new JsonBody<T>(null, $"request body is not valid JSON for this endpoint: {exception.Message}");
+            return Refuse(StatusCodes.Status400BadRequest, $"request body is not valid JSON for this endpoint: {exception.Message}");
         }
+    }
+
+    private static JsonBody<T> Refuse(int status, string detail) => new(null, TypedResults.Problem(detail: detail, statusCode: status));
+
+    /// <summary>The whole body, or null when it is longer than <paramref name="limit"/> (chunked bodies have no Content-Length to check).</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadAtMost(Stream body, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+                return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 }

@@ -26,8 +26,8 @@ public static class MessagesApi
     private static async Task<Results<Created<MessageResponse>, ProblemHttpResult>> Send(
         JsonBody<SendMessageRequest> body, ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
     {
-        if (body.Error is { } error)
-            return TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest);
+        if (body.Problem is { } invalidBody)
+            return invalidBody;
         var outcome = await gateway.Send(CurrentUser.From(user), body.Value!, cancellationToken);
         if (outcome.Rejection is { } rejection)
             return Problems.From(rejection);
@@ -38,8 +38,8 @@ public static class MessagesApi
     private static async Task<Results<Ok<MarkReadResponse>, ProblemHttpResult>> MarkRead(
         JsonBody<MarkReadRequest> body, ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
     {
-        if (body.Error is { } error)
-            return TypedResults.Problem(detail: error, statusCode: StatusCodes.Status400BadRequest);
+        if (body.Problem is { } invalidBody)
+            return invalidBody;
         var outcome = await gateway.MarkRead(CurrentUser.From(user), body.Value!, cancellationToken);
         return outcome.Rejection is { } rejection ? Problems.From(rejection) : TypedResults.Ok(new MarkReadResponse(outcome.Value));
     }

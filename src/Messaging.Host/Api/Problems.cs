@@ -15,6 +15,7 @@ public static class Problems
             RejectionReason.Invalid => StatusCodes.Status400BadRequest,
             RejectionReason.Forbidden => StatusCodes.Status403Forbidden,
             RejectionReason.NotFound => StatusCodes.Status404NotFound,
+            RejectionReason.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => throw new ArgumentOutOfRangeException(nameof(rejection), rejection.Reason, null),
         });
 

@@ -21,7 +21,7 @@ public static class AkkaSetup
         {
             builder
                 // Operator overrides in the "akka" configuration section (e.g. akka__loglevel) win over everything below.
-                .AddHocon(configuration.GetSection("akka"), HoconAddMode.Prepend)
+                .AddHocon(AkkaOverrides(configuration), HoconAddMode.Prepend)
                 .AddHocon(PersistenceHocon(store), HoconAddMode.Append)
                 .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "messaging.hocon"), HoconAddMode.Append)
                 .WithRemoting(new RemoteOptions { HostName = cluster.Hostname, Port = cluster.Port, PublicHostName = cluster.PublicHostname })
@@ -33,6 +33,37 @@ public static class AkkaSetup
             if (cluster.SeedNodeList.Length == 0)
                 builder.AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress));
         });
+    }
+
+    /// <summary>
+    /// The settings under <c>akka</c> (<c>akka__loglevel=DEBUG</c>, <c>akka:cluster:sharding:handoff-timeout=10s</c>) as HOCON
+    /// text. Not through Akka.Hosting's IConfiguration adapter: it turns a missing section, or an <c>akka</c> key with a
+    /// value of its own, into <c>akka = null</c>, which hides every other Akka setting (the SQL journal silently became
+    /// the in-memory one), and the nested objects it builds make HOCON merging throw.
+    /// </summary>
+    public static string AkkaOverrides(IConfiguration configuration)
+    {
+        var scalars = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var arrays = new SortedDictionary<string, SortedDictionary<int, string>>(StringComparer.Ordinal);
+        foreach (var (key, value) in configuration.GetSection("akka").AsEnumerable())
+        {
+            if (value is null || !key.Contains(':'))
+                continue;
+            // Same key and value conventions as Akka.Hosting: lower case, '_' for '-', True/False for on/off.
+            var path = key.ToLowerInvariant().Replace('_', '-').Split(':');
+            var hocon = value switch { "True" => "on", "False" => "off", _ => value };
+            if (path.Length > 2 && int.TryParse(path[^1], out var index))
+            {
+                var array = string.Join('.', path[..^1].Select(Quote));
+                if (!arrays.TryGetValue(array, out var items))
+                    arrays[array] = items = new SortedDictionary<int, string>();
+                items[index] = hocon;
+            }
+            else
+                scalars[string.Join('.', path.Select(Quote))] = hocon;
+        }
+        return string.Join('\n', scalars.Select(setting => $"{setting.Key} = {Quote(setting.Value)}")
+            .Concat(arrays.Select(array => $"{array.Key} = [{string.Join(", ", array.Value.Values.Select(Quote))}]")));
     }
 
     /// <summary>Akka.Persistence.Sql journal and snapshot store on the configured database; both create their tables.</summary>

@@ -1,0 +1,4 @@
+global using System.Net;
+global using System.Text.Json;
+global using Messaging.Host.Tests.Infrastructure;
+global using Xunit;
