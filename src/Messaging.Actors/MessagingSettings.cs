@@ -27,6 +27,15 @@ public sealed record MessagingSettings
     /// <summary>Messages returned by a history request when it names no limit, and the most it may ask for.</summary>
     public int HistoryPageSize { get; init; } = 100;
 
+    /// <summary>Messages one user may send per minute, over REST and WebSocket together.</summary>
+    public int MessagesPerMinute { get; init; } = 60;
+
+    /// <summary>Typing notices one user may send per minute: a looser limit than for messages.</summary>
+    public int TypingPerMinute { get; init; } = 300;
+
+    /// <summary>Typing notices of one user in one conversation closer together than this are accepted but not relayed.</summary>
+    public TimeSpan TypingThrottle { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Throws with every problem found, so a bad setting stops start-up instead of misbehaving later.</summary>
     public MessagingSettings Validate()
     {
@@ -37,6 +46,9 @@ public sealed record MessagingSettings
         if (InboxAckTimeout <= TimeSpan.Zero) problems.Add($"InboxAckTimeout must be positive, was {InboxAckTimeout}");
         if (InboxRetryInterval <= TimeSpan.Zero) problems.Add($"InboxRetryInterval must be positive, was {InboxRetryInterval}");
         if (AskTimeout <= InboxAckTimeout) problems.Add($"AskTimeout ({AskTimeout}) must exceed InboxAckTimeout ({InboxAckTimeout})");
+        if (MessagesPerMinute < 1) problems.Add($"MessagesPerMinute must be at least 1, was {MessagesPerMinute}");
+        if (TypingPerMinute < 1) problems.Add($"TypingPerMinute must be at least 1, was {TypingPerMinute}");
+        if (TypingThrottle < TimeSpan.Zero) problems.Add($"TypingThrottle must not be negative, was {TypingThrottle}");
         if (HistoryPageSize is < 1 or > 1000) problems.Add($"HistoryPageSize must be 1..1000, was {HistoryPageSize}");
         return problems.Count == 0 ? this : throw new InvalidOperationException("Invalid Messaging settings: " + string.Join("; ", problems));
     }

@@ -1,3 +1,4 @@
+using Messaging.Actors.Doors;
 using Messaging.Actors;
 using Messaging.Host.Auth;
 using Messaging.Host.Configuration;

@@ -1,9 +1,12 @@
+using Messaging.Actors.Doors;
 using Messaging.Actors;
 using Messaging.Host;
 using Messaging.Host.Api;
 using Messaging.Host.Auth;
 using Messaging.Host.Configuration;
 using Messaging.Host.Directory;
+using Messaging.Host.Realtime;
+using Messaging.Actors.Stomp;
 
 var builder = WebApplication.CreateBuilder(args);
 if (await Cli.TryRun(args, builder) is { } exitCode)
@@ -11,19 +14,23 @@ if (await Cli.TryRun(args, builder) is { } exitCode)
 
 var store = StoreOptions.From(builder.Configuration);
 var settings = (builder.Configuration.GetSection("Messaging").Get<MessagingSettings>() ?? new MessagingSettings()).Validate();
+var stomp = (builder.Configuration.GetSection("Stomp").Get<StompSettings>() ?? new StompSettings()).Validate();
 var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
 Storage.PrepareSqliteFolder(store);
 
 builder.Services
     .AddSingleton(store)
     .AddSingleton(settings)
+    .AddSingleton(stomp)
+    .AddSingleton<JwtTokenValidator>()
     .AddSingleton(_ => SqlDirectory.CreateDataSource(store))
     .AddSingleton(services => new SqlDirectory(services.GetRequiredService<System.Data.Common.DbDataSource>(), store.Kind, services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>()))
+    .AddSingleton<IDirectory>(services => services.GetRequiredService<SqlDirectory>())
     .AddSingleton<ConversationGateway>()
     .AddMemoryCache()
     .AddProblemDetails()
     .AddExceptionHandler<EntityUnavailableHandler>()
-    .ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new UtcTimestampConverter()))
+    .ConfigureHttpJsonOptions(options => DoorJson.Configure(options.SerializerOptions))
     .AddMessagingAuthentication(jwt)
     .AddMessagingActors(builder.Configuration, store, settings);
 
@@ -34,10 +41,12 @@ await app.Services.GetRequiredService<SqlDirectory>().EnsureSchema(app.Lifetime.
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseWebSockets();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapConversationsApi();
 app.MapMessagesApi();
+app.MapStompEndpoint();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
 
 await app.RunAsync();

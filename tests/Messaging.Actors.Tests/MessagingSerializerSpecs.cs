@@ -43,6 +43,7 @@ public sealed class MessagingSerializerSpecs : Akka.TestKit.Xunit2.TestKit
         new ConversationCommands.SendMessage(CameraChat, Buyer, Seller, Camera, "hello", BuyerProfile),
         new ConversationCommands.MarkRead(CameraChat, Seller, [MessageNo(1)]),
         new ConversationCommands.SetBlocked(CameraChat, Seller, true),
+        new ConversationCommands.StartTyping(CameraChat, Buyer),
         new ConversationQueries.GetMessages(CameraChat, Buyer, 50, MessageNo(9)),
         new ConversationQueries.GetSummary(CameraChat, Buyer),
         new ConversationQueries.LocateMessages(CameraChat, Buyer, [MessageNo(1), MessageNo(2)]),
@@ -51,14 +52,18 @@ public sealed class MessagingSerializerSpecs : Akka.TestKit.Xunit2.TestKit
         new ConversationReplies.BlockChanged(CameraChat, true, Seller),
         new ConversationReplies.MessagePage([Question, Answer]),
         new ConversationReplies.MessagesLocated(CameraChat, [MessageNo(2)]),
+        new ConversationReplies.TypingAccepted(true),
+        new ConversationNotifications.UserTyping(CameraChat, Buyer),
         SellerView,
-        Rejection.Forbidden("conversation is blocked"),
+        Rejection.TooManyRequests("at most 60 messages per minute", TimeSpan.FromSeconds(7)),
         new InboxCommands.RecordSummary(Seller, SellerEntry),
         new InboxCommands.MarkRead(Seller, [MessageNo(1), MessageNo(2)]),
         new InboxQueries.GetConversations(Seller),
         new InboxReplies.SummaryAcknowledged(Seller, CameraChat, 7),
         new InboxReplies.ConversationList([SellerView]),
         new InboxReplies.MarkedRead(3),
+        new InboxCommands.AcquirePermit(Buyer, PermitKind.Message),
+        new InboxReplies.PermitGranted(PermitKind.Typing),
     }.ToDictionary(sample => sample.GetType());
 
     public static TheoryData<Type> ManifestedTypes => new(MessagingSerializer.Manifests.Keys.OrderBy(type => type.FullName));

@@ -32,6 +32,7 @@ public sealed class ConversationActor : EntityActor, IWithTimers
     private readonly IActorRef _mediator;
     private readonly TimeProvider _clock;
     private readonly Dictionary<UserId, long> _inboxVersions = new();
+    private readonly Dictionary<UserId, DateTimeOffset> _lastTyping = new();
     private readonly List<PendingReply> _pending = new();
     private ConversationState _state;
 
@@ -52,6 +53,7 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         Command<SendMessage>(Decide);
         Command<MarkRead>(Decide);
         Command<SetBlocked>(Decide);
+        Command<StartTyping>(RelayTyping);
         Command<GetMessages>(query => Sender.Tell(_state.Answer(query)));
         Command<GetSummary>(query => Sender.Tell(_state.Answer(query)));
         Command<LocateMessages>(query => Sender.Tell(_state.Answer(query)));
@@ -105,6 +107,26 @@ public sealed class ConversationActor : EntityActor, IWithTimers
             Timers.StartPeriodicTimer(nameof(RetryInboxUpdates), RetryInboxUpdates.Instance, _settings.InboxRetryInterval);
             SnapshotIfDue();
         });
+    }
+
+    /// <summary>Typing notices are relayed at most once per <see cref="MessagingSettings.TypingThrottle"/> per user; the rest are dropped.</summary>
+    private void RelayTyping(StartTyping typing)
+    {
+        if (_state.MayType(typing.UserId) is { } refused)
+        {
+            Sender.Tell(refused);
+            return;
+        }
+        var now = _clock.GetUtcNow();
+        var relay = !_lastTyping.TryGetValue(typing.UserId, out var last) || now - last >= _settings.TypingThrottle;
+        if (relay)
+        {
+            _lastTyping[typing.UserId] = now;
+            var notice = new ConversationNotifications.UserTyping(typing.ConversationId, typing.UserId);
+            foreach (var topic in ConversationTopics.For(notice, _state))
+                _mediator.Tell(new Publish(topic, notice));
+        }
+        Sender.Tell(new ConversationReplies.TypingAccepted(relay));
     }
 
     private void UpdateInboxes()

@@ -58,6 +58,9 @@ public static class ConversationCommands
     public sealed record MarkRead(ConversationId ConversationId, UserId ReaderId, ImmutableArray<MessageId> MessageIds) : IWithConversationId;
 
     public sealed record SetBlocked(ConversationId ConversationId, UserId UserId, bool Block) : IWithConversationId;
+
+    /// <summary>The user is typing: told to the other participant, never persisted.</summary>
+    public sealed record StartTyping(ConversationId ConversationId, UserId UserId) : IWithConversationId;
 }
 
 public static class ConversationQueries
@@ -82,6 +85,15 @@ public static class ConversationReplies
     public sealed record MessagePage(ImmutableArray<ChatMessage> Messages) : IMessagingReply;
 
     public sealed record MessagesLocated(ConversationId ConversationId, ImmutableArray<MessageId> MessageIds) : IMessagingReply;
+
+    /// <summary>A typing notice was accepted; <see cref="Relayed"/> is false when it came too soon after the last one and was dropped.</summary>
+    public sealed record TypingAccepted(bool Relayed) : IMessagingReply;
+}
+
+/// <summary>What conversations publish besides their persisted events.</summary>
+public static class ConversationNotifications
+{
+    public sealed record UserTyping(ConversationId ConversationId, UserId UserId) : IMessagingReply;
 }
 
 public static class ConversationEvents
@@ -105,12 +117,15 @@ public enum RejectionReason
     NotFound,
     /// <summary>An entity did not answer in time; the request may be retried.</summary>
     Unavailable,
+    /// <summary>The caller exceeded a rate limit; <see cref="Rejection.RetryAfter"/> says when to try again.</summary>
+    TooManyRequests,
 }
 
-public sealed record Rejection(RejectionReason Reason, string Detail) : IMessagingReply
+public sealed record Rejection(RejectionReason Reason, string Detail, TimeSpan? RetryAfter = null) : IMessagingReply
 {
     public static Rejection Invalid(string detail) => new(RejectionReason.Invalid, detail);
     public static Rejection Forbidden(string detail) => new(RejectionReason.Forbidden, detail);
     public static Rejection NotFound(string detail) => new(RejectionReason.NotFound, detail);
-    public static Rejection Unavailable(string detail) => new(RejectionReason.Unavailable, detail);
+    public static Rejection Unavailable(string detail) => new(RejectionReason.Unavailable, detail, TimeSpan.FromSeconds(1));
+    public static Rejection TooManyRequests(string detail, TimeSpan retryAfter) => new(RejectionReason.TooManyRequests, detail, retryAfter);
 }

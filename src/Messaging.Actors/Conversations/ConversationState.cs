@@ -99,6 +99,10 @@ public sealed record ConversationState
         _ => throw new ArgumentException($"{evt.GetType().Name} is not a conversation event", nameof(evt)),
     };
 
+    /// <summary>Null when <paramref name="user"/> may tell the other participant they are typing.</summary>
+    public Rejection? MayType(UserId user) =>
+        Visible(user) ?? (Blocks.IsEmpty ? null : Rejection.Forbidden("conversation is blocked"));
+
     /// <summary>Null when the text is acceptable: 1 to 10,000 characters (Unicode scalar values), not only white space.</summary>
     public static Rejection? ValidateText(string? text)
     {

@@ -9,6 +9,10 @@ public static class ConversationTopics
 
     public static string User(UserId id) => $"user.{id}";
 
+    /// <summary>A typing notice goes to the conversation topic and the other participant; sessions drop their own user's.</summary>
+    public static IEnumerable<string> For(ConversationNotifications.UserTyping typing, ConversationState state) =>
+        [Conversation(typing.ConversationId), User(state.OtherParticipant(typing.UserId))];
+
     /// <summary>Where a persisted event is announced, following the spec: the conversation topic, and the user who must hear of it.</summary>
     public static IEnumerable<string> For(IConversationEvent evt, ConversationState state) => evt switch
     {

@@ -14,6 +14,7 @@ namespace Messaging.Actors.Inbox;
 /// </summary>
 public sealed class UserInboxActor : EntityActor
 {
+    private readonly Dictionary<PermitKind, TokenBucket> _permits = new();
     private UserInboxState _state;
 
     public UserInboxActor(string entityId, MessagingSettings settings, Func<IActorRef> conversations) : base(settings)
@@ -38,6 +39,16 @@ public sealed class UserInboxActor : EntityActor
                 conversation.Tell(acknowledgement);
                 SnapshotIfDue();
             });
+        });
+        Command<AcquirePermit>(acquire =>
+        {
+            var (capacity, what) = acquire.Kind == PermitKind.Message ? (settings.MessagesPerMinute, "messages") : (settings.TypingPerMinute, "typing notices");
+            var now = DateTimeOffset.UtcNow;
+            var (allowed, retryAfter, next) = _permits.GetValueOrDefault(acquire.Kind, TokenBucket.Full(capacity, now)).Take(now, capacity, TimeSpan.FromMinutes(1));
+            _permits[acquire.Kind] = next;
+            Sender.Tell(allowed
+                ? new InboxReplies.PermitGranted(acquire.Kind)
+                : Rejection.TooManyRequests($"at most {capacity} {what} per minute", retryAfter));
         });
         Command<InboxQueries.GetConversations>(_ => Sender.Tell(new InboxReplies.ConversationList(_state.Conversations())));
         Command<MarkRead>(markRead =>

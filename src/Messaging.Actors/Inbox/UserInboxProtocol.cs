@@ -23,8 +23,18 @@ public static class InboxCommands
     /// <summary>Sent by a conversation after each change it persisted; answered with <see cref="InboxReplies.SummaryAcknowledged"/>.</summary>
     public sealed record RecordSummary(UserId UserId, InboxEntry Entry) : IWithUserId;
 
+    /// <summary>May the user act now? Answered with <see cref="InboxReplies.PermitGranted"/> or a TooManyRequests rejection.</summary>
+    public sealed record AcquirePermit(UserId UserId, PermitKind Kind) : IWithUserId;
+
     /// <summary>Mark messages addressed to <see cref="UserId"/> as read, wherever they are.</summary>
     public sealed record MarkRead(UserId UserId, ImmutableArray<MessageId> MessageIds) : IWithUserId;
+}
+
+/// <summary>The rate-limited actions, each with its own limit, counted per user across every door and node.</summary>
+public enum PermitKind
+{
+    Message,
+    Typing,
 }
 
 public static class InboxQueries
@@ -46,4 +56,6 @@ public static class InboxReplies
     public sealed record ConversationList(ImmutableArray<ConversationSummary> Conversations) : IMessagingReply;
 
     public sealed record MarkedRead(int UpdatedCount) : IMessagingReply;
+
+    public sealed record PermitGranted(PermitKind Kind) : IMessagingReply;
 }

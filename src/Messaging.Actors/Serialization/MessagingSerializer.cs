@@ -35,6 +35,7 @@ public sealed class MessagingSerializer(ExtendedActorSystem system) : Serializer
         [typeof(ConversationCommands.SendMessage)] = "cv-c-send",
         [typeof(ConversationCommands.MarkRead)] = "cv-c-read",
         [typeof(ConversationCommands.SetBlocked)] = "cv-c-block",
+        [typeof(ConversationCommands.StartTyping)] = "cv-c-typing",
         [typeof(ConversationQueries.GetMessages)] = "cv-q-messages",
         [typeof(ConversationQueries.GetSummary)] = "cv-q-summary",
         [typeof(ConversationQueries.LocateMessages)] = "cv-q-locate",
@@ -43,15 +44,19 @@ public sealed class MessagingSerializer(ExtendedActorSystem system) : Serializer
         [typeof(ConversationReplies.BlockChanged)] = "cv-r-block",
         [typeof(ConversationReplies.MessagePage)] = "cv-r-page",
         [typeof(ConversationReplies.MessagesLocated)] = "cv-r-located",
+        [typeof(ConversationReplies.TypingAccepted)] = "cv-r-typing",
+        [typeof(ConversationNotifications.UserTyping)] = "cv-n-typing",
         [typeof(ConversationSummary)] = "cv-r-summary",
         [typeof(Rejection)] = "rejection",
         // between nodes: inbox protocol
         [typeof(InboxCommands.RecordSummary)] = "ib-c-record",
         [typeof(InboxCommands.MarkRead)] = "ib-c-read",
+        [typeof(InboxCommands.AcquirePermit)] = "ib-c-permit",
         [typeof(InboxQueries.GetConversations)] = "ib-q-list",
         [typeof(InboxReplies.SummaryAcknowledged)] = "ib-r-ack",
         [typeof(InboxReplies.ConversationList)] = "ib-r-list",
         [typeof(InboxReplies.MarkedRead)] = "ib-r-read",
+        [typeof(InboxReplies.PermitGranted)] = "ib-r-permit",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> Types = Manifests.ToFrozenDictionary(pair => pair.Value, pair => pair.Key);

@@ -1,3 +1,4 @@
+using Messaging.Actors.Doors;
 using System.Security.Claims;
 using Messaging.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,14 +22,14 @@ public static class ConversationsApi
         return TypedResults.Ok(views.Select(ConversationResponse.From).ToArray());
     }
 
-    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> Get(
+    private static async Task<Results<Ok<ConversationResponse>, ApiProblem>> Get(
         string conversationId, ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
     {
         var outcome = await gateway.Conversation(CurrentUser.From(user), conversationId, cancellationToken);
         return outcome.Rejection is { } rejection ? Problems.From(rejection) : TypedResults.Ok(ConversationResponse.From(outcome.Value!));
     }
 
-    private static async Task<Results<Ok<BlockResponse>, ProblemHttpResult>> Block(
+    private static async Task<Results<Ok<BlockResponse>, ApiProblem>> Block(
         string conversationId, JsonBody<BlockRequest> body, ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
     {
         if (body.Problem is { } invalidBody)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +8,7 @@ namespace Messaging.Host.Api;
 /// A request body read by us rather than by the framework, so malformed JSON, a wrong content type, a missing
 /// or an oversized body become a 400 or 413 with a readable detail instead of a bare status.
 /// </summary>
-public sealed record JsonBody<T>(T? Value, ProblemHttpResult? Problem) where T : class
+public sealed record JsonBody<T>(T? Value, ApiProblem? Problem) where T : class
 {
     /// <summary>Far above the largest valid request (10,000 characters of text, escaped), far below what hurts a node.</summary>
     public const int MaxBytes = 256 * 1024;
@@ -33,7 +32,7 @@ public sealed record JsonBody<T>(T? Value, ProblemHttpResult? Problem) where T :
         }
     }
 
-    private static JsonBody<T> Refuse(int status, string detail) => new(null, TypedResults.Problem(detail: detail, statusCode: status));
+    private static JsonBody<T> Refuse(int status, string detail) => new(null, Problems.Status(status, detail));
 
     /// <summary>The whole body, or null when it is longer than <paramref name="limit"/> (chunked bodies have no Content-Length to check).</summary>
     private static async Task<ReadOnlyMemory<byte>?> ReadAtMost(Stream body, int limit, CancellationToken cancellationToken)

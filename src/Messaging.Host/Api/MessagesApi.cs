@@ -1,3 +1,4 @@
+using Messaging.Actors.Doors;
 using System.Security.Claims;
 using Messaging.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +16,7 @@ public static class MessagesApi
         return endpoints;
     }
 
-    private static async Task<Results<Ok<MessageResponse[]>, ProblemHttpResult>> History(
+    private static async Task<Results<Ok<MessageResponse[]>, ApiProblem>> History(
         string? conversationId, string? recipientId, string? productId, string? limit, string? before,
         ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
     {
@@ -23,7 +24,7 @@ public static class MessagesApi
         return outcome.Rejection is { } rejection ? Problems.From(rejection) : TypedResults.Ok(outcome.Value.Select(MessageResponse.From).ToArray());
     }
 
-    private static async Task<Results<Created<MessageResponse>, ProblemHttpResult>> Send(
+    private static async Task<Results<Created<MessageResponse>, ApiProblem>> Send(
         JsonBody<SendMessageRequest> body, ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
     {
         if (body.Problem is { } invalidBody)
@@ -35,7 +36,7 @@ public static class MessagesApi
         return TypedResults.Created($"/api/messages?conversationId={message.ConversationId}", message);
     }
 
-    private static async Task<Results<Ok<MarkReadResponse>, ProblemHttpResult>> MarkRead(
+    private static async Task<Results<Ok<MarkReadResponse>, ApiProblem>> MarkRead(
         JsonBody<MarkReadRequest> body, ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
     {
         if (body.Problem is { } invalidBody)

@@ -1,23 +1,35 @@
+using System.Globalization;
 using Akka.Actor;
 using Messaging.Actors.Conversations;
+using Messaging.Actors.Doors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Messaging.Host.Api;
 
+/// <summary>A problem-details response, with <c>Retry-After</c> when the caller may retry (429, 503).</summary>
+public sealed class ApiProblem(ProblemHttpResult problem, TimeSpan? retryAfter) : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => problem.StatusCode;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        if (retryAfter is { } delay)
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return problem.ExecuteAsync(httpContext);
+    }
+}
+
 /// <summary>The one place where refusals become HTTP problem details.</summary>
 public static class Problems
 {
-    public static ProblemHttpResult From(Rejection rejection) => TypedResults.Problem(
-        detail: rejection.Detail,
-        statusCode: rejection.Reason switch
-        {
-            RejectionReason.Invalid => StatusCodes.Status400BadRequest,
-            RejectionReason.Forbidden => StatusCodes.Status403Forbidden,
-            RejectionReason.NotFound => StatusCodes.Status404NotFound,
-            RejectionReason.Unavailable => StatusCodes.Status503ServiceUnavailable,
-            _ => throw new ArgumentOutOfRangeException(nameof(rejection), rejection.Reason, null),
-        });
+    public static ApiProblem From(Rejection rejection) => new(
+        TypedResults.Problem(
+            detail: rejection.Detail,
+            statusCode: rejection.StatusCode()),
+        rejection.RetryAfter);
+
+    public static ApiProblem Status(int status, string detail) => new(TypedResults.Problem(detail: detail, statusCode: status), null);
 
     /// <summary>Writes a problem response outside an endpoint (authentication challenges, unhandled failures).</summary>
     public static async Task Write(HttpContext context, int status, string detail)

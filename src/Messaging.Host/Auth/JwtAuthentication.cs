@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Messaging.Actors;
+using Messaging.Actors.Doors;
 using Messaging.Host.Api;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
@@ -56,15 +57,15 @@ public static class JwtAuthentication
     }
 }
 
-/// <summary>The authenticated caller: the token's UUID subject, and the optional name and email claims.</summary>
-public sealed record CurrentUser(UserId Id, string? Name, string? Email)
+/// <summary>The caller of an HTTP endpoint, from its validated token.</summary>
+public static class CurrentUser
 {
-    public static CurrentUser? TryFrom(ClaimsPrincipal? principal) =>
+    public static Caller? TryFrom(ClaimsPrincipal? principal) =>
         Guid.TryParse(principal?.FindFirstValue("sub"), out var id)
-            ? new CurrentUser(new UserId(id), principal!.FindFirstValue("name"), principal.FindFirstValue("email"))
+            ? new Caller(new UserId(id), principal!.FindFirstValue("name"), principal.FindFirstValue("email"))
             : null;
 
     /// <summary>Endpoints run behind authorization, so a missing subject is a wiring error, not a client one.</summary>
-    public static CurrentUser From(ClaimsPrincipal principal) =>
+    public static Caller From(ClaimsPrincipal principal) =>
         TryFrom(principal) ?? throw new InvalidOperationException("endpoint reached without an authenticated user");
 }

@@ -1,5 +1,7 @@
+using Messaging.Actors.Doors;
 using System.Data.Common;
 using Messaging.Actors;
+using Messaging.Actors.Doors;
 using Messaging.Host.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Caching.Memory;
@@ -7,15 +9,11 @@ using Npgsql;
 
 namespace Messaging.Host.Directory;
 
-public sealed record UserProfile(UserId Id, string Name, string Email);
-
-public sealed record ProductInfo(ProductId Id, string Title, string? ImageUrl);
-
 /// <summary>
 /// The marketplace's <c>users</c> and <c>products</c> tables, read-only and through a cache. The service creates
 /// them when missing so it runs on an empty database; a marketplace points it at its own.
 /// </summary>
-public sealed class SqlDirectory(DbDataSource dataSource, StoreKind kind, IMemoryCache cache)
+public sealed class SqlDirectory(DbDataSource dataSource, StoreKind kind, IMemoryCache cache) : IDirectory
 {
     private static readonly TimeSpan Found = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Missing = TimeSpan.FromSeconds(2);

@@ -1,3 +1,4 @@
+using Messaging.Actors.Doors;
 using Messaging.Actors;
 using Messaging.Host.Auth;
 using Messaging.Host.Configuration;
@@ -35,6 +36,9 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["akka:loglevel"] = "WARNING",
+            // Tests send far more than a person would; RateLimitTests restore the real limit.
+            ["Messaging:MessagesPerMinute"] = "100000",
+            ["Messaging:TypingPerMinute"] = "100000",
         };
         // A null value removes one of the defaults above.
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Messaging.Host.Configuration;
+namespace Messaging.Actors.Doors;
 
 /// <summary>Timestamps go out as ISO-8601 UTC with milliseconds and a <c>Z</c>, the precision at which message times strictly increase.</summary>
 public sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>

@@ -4,11 +4,9 @@ using Akka.Hosting;
 using Messaging.Actors;
 using Messaging.Actors.Conversations;
 using Messaging.Actors.Inbox;
-using Messaging.Host.Auth;
-using Messaging.Host.Directory;
 using static Messaging.Actors.Conversations.ConversationReplies;
 
-namespace Messaging.Host.Api;
+namespace Messaging.Actors.Doors;
 
 /// <summary>Either a value or the reason it was refused.</summary>
 public readonly record struct Outcome<T>(T? Value, Rejection? Rejection)
@@ -24,12 +22,12 @@ public readonly record struct Outcome<T>(T? Value, Rejection? Rejection)
 public sealed class ConversationGateway(
     IRequiredActor<ConversationActor> conversations,
     IRequiredActor<UserInboxActor> inboxes,
-    SqlDirectory directory,
+    IDirectory directory,
     MessagingSettings settings)
 {
     public const int MaxMarkReadIds = 1000;
 
-    public async Task<Outcome<ChatMessage>> Send(CurrentUser me, SendMessageRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<ChatMessage>> Send(Caller me, SendMessageRequest request, CancellationToken cancellationToken)
     {
         if (ConversationState.ValidateText(request.Text) is { } invalidText)
             return invalidText;
@@ -43,6 +41,8 @@ public sealed class ConversationGateway(
             return Rejection.Invalid("cannot send a message to yourself");
         if (await FindCounterpart(recipientId, productId, cancellationToken) is { } missing)
             return missing;
+        if (await Permit(me, PermitKind.Message, cancellationToken) is { } tooMany)
+            return tooMany;
 
         var sender = await directory.FindUser(me.Id, cancellationToken);
         var command = new ConversationCommands.SendMessage(
@@ -56,9 +56,23 @@ public sealed class ConversationGateway(
         };
     }
 
+    /// <summary>Tells the other participant that <paramref name="me"/> is typing (rate limited, throttled, never stored).</summary>
+    public async Task<Outcome<bool>> StartTyping(Caller me, string? conversationIdText, CancellationToken cancellationToken)
+    {
+        if (!TryParseRequired<ConversationId>(conversationIdText, "conversationId", out var conversationId, out var invalid))
+            return invalid!;
+        if (await Permit(me, PermitKind.Typing, cancellationToken) is { } tooMany)
+            return tooMany;
+        return await Ask(conversations.ActorRef, new ConversationCommands.StartTyping(conversationId, me.Id), cancellationToken) switch
+        {
+            TypingAccepted accepted => accepted.Relayed,
+            var other => Refusal(other),
+        };
+    }
+
     /// <summary>History by conversation id, or by recipient (and product): a conversation not started yet has no messages.</summary>
     public async Task<Outcome<ImmutableArray<ChatMessage>>> History(
-        CurrentUser me, string? conversationIdText, string? recipientIdText, string? productIdText, string? limitText, string? beforeText, CancellationToken cancellationToken)
+        Caller me, string? conversationIdText, string? recipientIdText, string? productIdText, string? limitText, string? beforeText, CancellationToken cancellationToken)
     {
         if (!TryParseOptional<ConversationId>(conversationIdText, "conversationId", out var conversationId, out var invalid)
             || !TryParseOptional<UserId>(recipientIdText, "recipientId", out var recipientId, out invalid)
@@ -89,7 +103,7 @@ public sealed class ConversationGateway(
         };
     }
 
-    public async Task<Outcome<int>> MarkRead(CurrentUser me, MarkReadRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<int>> MarkRead(Caller me, MarkReadRequest request, CancellationToken cancellationToken)
     {
         if (request.MessageIds is not { Count: > 0 } raw)
             return Rejection.Invalid("messageIds must be a non-empty array");
@@ -109,7 +123,7 @@ public sealed class ConversationGateway(
         };
     }
 
-    public async Task<Outcome<BlockChanged>> SetBlocked(CurrentUser me, string conversationIdText, BlockRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<BlockChanged>> SetBlocked(Caller me, string conversationIdText, BlockRequest request, CancellationToken cancellationToken)
     {
         if (!TryParseRequired<ConversationId>(conversationIdText, "conversationId", out var conversationId, out var invalid))
             return invalid!;
@@ -122,7 +136,11 @@ public sealed class ConversationGateway(
         };
     }
 
-    public async Task<Outcome<ConversationView>> Conversation(CurrentUser me, string conversationIdText, CancellationToken cancellationToken)
+    /// <summary>Null when <paramref name="me"/> is a participant of the conversation (the check behind a topic subscription).</summary>
+    public async Task<Rejection?> CheckParticipant(Caller me, ConversationId conversationId, CancellationToken cancellationToken) =>
+        await Ask(conversations.ActorRef, new ConversationQueries.GetSummary(conversationId, me.Id), cancellationToken) as Rejection;
+
+    public async Task<Outcome<ConversationView>> Conversation(Caller me, string conversationIdText, CancellationToken cancellationToken)
     {
         if (!TryParseRequired<ConversationId>(conversationIdText, "conversationId", out var conversationId, out var invalid))
             return invalid!;
@@ -133,7 +151,7 @@ public sealed class ConversationGateway(
         };
     }
 
-    public async Task<ImmutableArray<ConversationView>> Conversations(CurrentUser me, CancellationToken cancellationToken)
+    public async Task<ImmutableArray<ConversationView>> Conversations(Caller me, CancellationToken cancellationToken)
     {
         var list = (InboxReplies.ConversationList)await Ask(inboxes.ActorRef, new InboxQueries.GetConversations(me.Id), cancellationToken);
         return [..await Task.WhenAll(list.Conversations.Select(summary => View(summary, cancellationToken)))];
@@ -143,6 +161,10 @@ public sealed class ConversationGateway(
         summary,
         summary.ProductId is { } product ? await directory.FindProduct(product, cancellationToken) : null,
         await directory.FindUser(summary.ParticipantId, cancellationToken));
+
+    /// <summary>Rate limits live in the user's inbox entity, so every door and every node counts against the same limit.</summary>
+    private async Task<Rejection?> Permit(Caller me, PermitKind kind, CancellationToken cancellationToken) =>
+        await Ask(inboxes.ActorRef, new InboxCommands.AcquirePermit(me.Id, kind), cancellationToken) as Rejection;
 
     private async Task<Rejection?> FindCounterpart(UserId? recipientId, ProductId? productId, CancellationToken cancellationToken)
     {

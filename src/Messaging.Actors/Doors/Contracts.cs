@@ -1,7 +1,7 @@
+using System.Text.Json.Serialization;
 using Messaging.Actors.Conversations;
-using Messaging.Host.Directory;
 
-namespace Messaging.Host.Api;
+namespace Messaging.Actors.Doors;
 
 // Requests carry ids as strings so that a malformed one is our 400 with a clear detail, not a binder failure.
 
@@ -54,3 +54,52 @@ public sealed record BlockResponse(Guid ConversationId, bool Blocked, Guid Block
 
 /// <summary>A conversation summary with the directory's names for its product and the other participant.</summary>
 public sealed record ConversationView(ConversationSummary Summary, ProductInfo? Product, UserProfile? Participant);
+
+// Realtime events, with the bodies the spec shows.
+
+public sealed record MessagePreview(Guid Id, string Text, Guid SenderId, string? SenderName);
+
+/// <summary>NEW_MESSAGE on a conversation topic: the whole message.</summary>
+public sealed record NewMessageEvent(Guid ConversationId, MessageResponse Message)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type => "NEW_MESSAGE";
+}
+
+/// <summary>NEW_MESSAGE on the recipient's notification queue: a preview.</summary>
+public sealed record NewMessageNotification(Guid ConversationId, MessagePreview Message)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type => "NEW_MESSAGE";
+}
+
+public sealed record MessageReadEvent(Guid ConversationId, Guid[] MessageIds, Guid UserId)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type => "MESSAGE_READ";
+}
+
+public sealed record UserTypingEvent(Guid ConversationId, Guid UserId)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type => "USER_TYPING";
+}
+
+public sealed record BlockEvent([property: JsonPropertyOrder(-1)] string Type, Guid ConversationId, Guid BlockedBy)
+{
+    public const string Blocked = "CONVERSATION_BLOCKED";
+    public const string Unblocked = "CONVERSATION_UNBLOCKED";
+}
+
+/// <summary>A refused realtime request, on the sender's <c>/user/queue/errors</c>.</summary>
+public sealed record ErrorEvent(int Code, string Message, string? ReceiptId)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type => "ERROR";
+}
+
+// Realtime requests that have no REST twin body.
+
+public sealed record TypingRequest(string? ConversationId);
+
+public sealed record BlockConversationRequest(string? ConversationId, bool? Block);

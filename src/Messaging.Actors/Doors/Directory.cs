@@ -1,0 +1,16 @@
+namespace Messaging.Actors.Doors;
+
+public sealed record UserProfile(UserId Id, string Name, string Email);
+
+public sealed record ProductInfo(ProductId Id, string Title, string? ImageUrl);
+
+/// <summary>The marketplace's users and products, as the doors need them: read-only, may be cached.</summary>
+public interface IDirectory
+{
+    Task<UserProfile?> FindUser(UserId id, CancellationToken cancellationToken);
+
+    Task<ProductInfo?> FindProduct(ProductId id, CancellationToken cancellationToken);
+}
+
+/// <summary>The authenticated caller of a door: the token's UUID subject and its optional name and email claims.</summary>
+public sealed record Caller(UserId Id, string? Name, string? Email);

@@ -1,0 +1,448 @@
+using System.Globalization;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Event;
+using Messaging.Actors.Conversations;
+using Messaging.Actors.Doors;
+
+namespace Messaging.Actors.Stomp;
+
+/// <summary>
+/// One client connection speaking STOMP 1.2 (1.0 and 1.1 accepted). Authenticates CONNECT, checks every SUBSCRIBE,
+/// turns SENDs into the same gateway calls as the REST endpoints, and writes events as MESSAGE frames. Frames are
+/// handled one at a time in arrival order, so a client's messages are stored in the order it sent them.
+/// Knows nothing of what carries its bytes (<see cref="IStompTransport"/>).
+/// </summary>
+public sealed class StompSession : ReceiveActor, IWithTimers
+{
+    /// <summary>Bytes from the client, as the transport received them (any split).</summary>
+    public sealed record Received(ReadOnlyMemory<byte> Bytes);
+
+    /// <summary>The transport is gone; the session ends.</summary>
+    public sealed class TransportClosed
+    {
+        public static readonly TransportClosed Instance = new();
+        private TransportClosed() { }
+    }
+
+    internal sealed record TopicSubscribed(string SubscriptionId, string? Receipt);
+
+    internal sealed record TopicEvent(string SubscriptionId, object Published);
+
+    private sealed record Authenticated(StompFrame Connect, string Version, Caller? Caller);
+
+    private sealed record SubscriptionChecked(StompFrame Subscribe, Destination Destination, Rejection? Refusal);
+
+    private sealed record AppSendCompleted(StompFrame Send, Rejection? Refusal);
+
+    private sealed class SendHeartBeat
+    {
+        public static readonly SendHeartBeat Instance = new();
+        private SendHeartBeat() { }
+    }
+
+    private sealed class CheckHeartBeat
+    {
+        public static readonly CheckHeartBeat Instance = new();
+        private CheckHeartBeat() { }
+    }
+
+    private sealed class ConnectDeadline
+    {
+        public static readonly ConnectDeadline Instance = new();
+        private ConnectDeadline() { }
+    }
+
+    private sealed record Subscription(Destination Destination, IActorRef? Subscriber);
+
+    public const string ServerName = "messaging/1.0";
+    private const string ReceiptHeader = "receipt";
+    private static readonly string[] SupportedVersions = ["1.2", "1.1", "1.0"];
+
+    private readonly IStompTransport _transport;
+    private readonly ConversationGateway _gateway;
+    private readonly TokenValidator _validateToken;
+    private readonly IActorRef _mediator;
+    private readonly StompSettings _settings;
+    private readonly string? _upgradeToken;
+    private readonly StompDecoder _decoder;
+    private readonly Queue<StompFrame> _frames = new();
+    private readonly Dictionary<string, Subscription> _subscriptions = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private Caller? _caller;
+    private bool _busy;
+    private bool _closing;
+    private long _messageCount;
+    private TimeSpan _clientHeartBeat;
+    private DateTime _lastReceived = DateTime.UtcNow;
+
+    public StompSession(IStompTransport transport, ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings, string? upgradeToken)
+    {
+        _transport = transport;
+        _gateway = gateway;
+        _validateToken = validateToken;
+        _mediator = mediator;
+        _settings = settings;
+        _upgradeToken = upgradeToken;
+        _decoder = new StompDecoder(settings.Limits);
+
+        Receive<Received>(OnReceived);
+        Receive<TransportClosed>(_ => Context.Stop(Self));
+        Receive<Authenticated>(OnAuthenticated);
+        Receive<SubscriptionChecked>(checkedSubscription =>
+        {
+            _busy = false;
+            if (checkedSubscription.Refusal is { } refusal)
+                Fail($"not allowed to subscribe to {checkedSubscription.Destination.Name}", refusal.Detail);
+            else
+                Subscribe(checkedSubscription.Subscribe, checkedSubscription.Destination);
+            HandleQueuedFrames();
+        });
+        Receive<TopicSubscribed>(subscribed =>
+        {
+            _busy = false;
+            Receipt(subscribed.Receipt);
+            HandleQueuedFrames();
+        });
+        Receive<TopicEvent>(OnTopicEvent);
+        Receive<AppSendCompleted>(completed =>
+        {
+            _busy = false;
+            if (completed.Refusal is { } refusal)
+                ReportError(refusal.StatusCode(), refusal.Detail, completed.Send.Header(ReceiptHeader));
+            else
+                Receipt(completed.Send.Header(ReceiptHeader));
+            HandleQueuedFrames();
+        });
+        Receive<SendHeartBeat>(_ => Write(StompEncoder.HeartBeat));
+        Receive<CheckHeartBeat>(_ =>
+        {
+            if (DateTime.UtcNow - _lastReceived > _clientHeartBeat * _settings.HeartBeatGrace)
+                Fail("heart-beat timeout", $"nothing received for {(DateTime.UtcNow - _lastReceived).TotalSeconds:F0} s");
+        });
+        Receive<ConnectDeadline>(_ =>
+        {
+            if (_caller is null)
+                Fail("no CONNECT frame", $"a CONNECT frame must arrive within {_settings.ConnectTimeout.TotalSeconds:F0} s");
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props PropsFor(IStompTransport transport, ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings, string? upgradeToken) =>
+        Props.Create(() => new StompSession(transport, gateway, validateToken, mediator, settings, upgradeToken));
+
+    protected override void PreStart() => Timers.StartSingleTimer(nameof(ConnectDeadline), ConnectDeadline.Instance, _settings.ConnectTimeout);
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _transport.Close();
+    }
+
+    private void OnReceived(Received received)
+    {
+        if (_closing)
+            return;
+        _lastReceived = DateTime.UtcNow;
+        IReadOnlyList<StompFrame> frames;
+        try
+        {
+            frames = _decoder.Decode(received.Bytes.Span);
+        }
+        catch (StompProtocolException error)
+        {
+            Fail($"malformed frame ({error.Kind})", error.Message);
+            return;
+        }
+        foreach (var frame in frames)
+            _frames.Enqueue(frame);
+        if (_frames.Count > _settings.MaxQueuedFrames)
+            Fail("too many frames in flight", $"at most {_settings.MaxQueuedFrames} frames may wait for the ones before them");
+        else
+            HandleQueuedFrames();
+    }
+
+    private void HandleQueuedFrames()
+    {
+        while (!_busy && !_closing && _frames.TryDequeue(out var frame))
+            Handle(frame);
+    }
+
+    private void Handle(StompFrame frame)
+    {
+        if (_caller is null)
+        {
+            if (frame.Command is StompCommand.Connect or StompCommand.Stomp)
+                Connect(frame);
+            else
+                Fail("not connected", $"the first frame must be CONNECT, not {frame.Command.ToString().ToUpperInvariant()}");
+            return;
+        }
+
+        switch (frame.Command)
+        {
+            case StompCommand.Subscribe:
+                HandleSubscribe(frame);
+                break;
+            case StompCommand.Unsubscribe:
+                HandleUnsubscribe(frame);
+                break;
+            case StompCommand.Send:
+                HandleSend(frame);
+                break;
+            case StompCommand.Ack or StompCommand.Nack:
+                // Every subscription is ack:auto in effect; acknowledgements are accepted and need nothing more.
+                Receipt(frame.Header(ReceiptHeader));
+                break;
+            case StompCommand.Begin or StompCommand.Commit or StompCommand.Abort:
+                Fail("transactions are not supported", "BEGIN, COMMIT and ABORT are not supported by this server");
+                break;
+            case StompCommand.Disconnect:
+                Receipt(frame.Header(ReceiptHeader));
+                Close();
+                break;
+            case StompCommand.Connect or StompCommand.Stomp:
+                Fail("already connected", "CONNECT may be sent only once");
+                break;
+            default:
+                Fail("not a client frame", $"{frame.Command.ToString().ToUpperInvariant()} is sent by servers only");
+                break;
+        }
+    }
+
+    private void Connect(StompFrame connect)
+    {
+        if (NegotiateVersion(connect.Header("accept-version")) is not { } version)
+        {
+            Fail("unsupported protocol version", $"supported versions are {string.Join(",", SupportedVersions.Reverse())}", ("version", "1.0,1.1,1.2"));
+            return;
+        }
+        if (BearerToken(connect) is not { } token)
+        {
+            Fail("authentication required", "send a bearer token in the CONNECT frame's Authorization (or passcode) header");
+            return;
+        }
+        _busy = true;
+        _validateToken(token, _stopping.Token).PipeTo(Self,
+            success: caller => new Authenticated(connect, version, caller),
+            failure: _ => new Authenticated(connect, version, null));
+    }
+
+    private void OnAuthenticated(Authenticated authenticated)
+    {
+        _busy = false;
+        if (authenticated.Caller is not { } caller)
+        {
+            Fail("authentication failed", "the bearer token is invalid or expired");
+            return;
+        }
+        if (!TryParseHeartBeat(authenticated.Connect.Header("heart-beat"), out var clientSends, out var clientWants))
+        {
+            Fail("malformed heart-beat header", "heart-beat must be two non-negative integers, e.g. 10000,10000");
+            return;
+        }
+        _caller = caller;
+        Timers.Cancel(nameof(ConnectDeadline));
+
+        var server = _settings.ServerHeartBeat;
+        // Each side beats at the slower of what one offers and the other wants; zero on either side means never.
+        var outgoing = server > TimeSpan.Zero && clientWants > TimeSpan.Zero ? Max(server, clientWants) : TimeSpan.Zero;
+        _clientHeartBeat = server > TimeSpan.Zero && clientSends > TimeSpan.Zero ? Max(server, clientSends) : TimeSpan.Zero;
+        if (outgoing > TimeSpan.Zero)
+            Timers.StartPeriodicTimer(nameof(SendHeartBeat), SendHeartBeat.Instance, outgoing);
+        if (_clientHeartBeat > TimeSpan.Zero)
+            Timers.StartPeriodicTimer(nameof(CheckHeartBeat), CheckHeartBeat.Instance, _clientHeartBeat);
+
+        var milliseconds = ((long)server.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        Write(StompFrame.Create(StompCommand.Connected,
+            ("version", authenticated.Version),
+            ("heart-beat", $"{milliseconds},{milliseconds}"),
+            ("server", ServerName),
+            ("user-name", caller.Id.ToString())));
+        Receipt(authenticated.Connect.Header(ReceiptHeader));
+        HandleQueuedFrames();
+    }
+
+    private void HandleSubscribe(StompFrame subscribe)
+    {
+        var id = subscribe.Header("id");
+        var name = subscribe.Header("destination");
+        if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(name))
+            Fail("malformed SUBSCRIBE", "SUBSCRIBE needs an id and a destination header");
+        else if (_subscriptions.ContainsKey(id))
+            Fail("duplicate subscription id", $"subscription id {id} is already in use on this connection");
+        else if (_subscriptions.Count >= _settings.MaxSubscriptions)
+            Fail("too many subscriptions", $"at most {_settings.MaxSubscriptions} subscriptions per connection");
+        else if (Destination.Parse(name, _caller!.Id) is not { } destination)
+            Fail("unknown destination", $"{name} is not a destination; use /topic/conversation.{{id}}, {Destination.Notifications} or {Destination.Errors}");
+        else if (destination.ConversationId is { } conversationId)
+        {
+            _busy = true;
+            _gateway.CheckParticipant(_caller, conversationId, _stopping.Token).PipeTo(Self,
+                success: refusal => new SubscriptionChecked(subscribe, destination, refusal),
+                failure: _ => new SubscriptionChecked(subscribe, destination, Rejection.Unavailable("the conversation did not answer in time")));
+        }
+        else
+            Subscribe(subscribe, destination);
+    }
+
+    /// <summary>A subscription fed by a topic is acknowledged once the topic subscription is live, so nothing after the RECEIPT is missed.</summary>
+    private void Subscribe(StompFrame subscribe, Destination destination)
+    {
+        var id = subscribe.Header("id")!;
+        var receipt = subscribe.Header(ReceiptHeader);
+        if (destination.Topic is { } topic)
+        {
+            _busy = true;
+            _subscriptions[id] = new Subscription(destination, Context.ActorOf(TopicSubscriber.PropsFor(_mediator, topic, id, receipt)));
+        }
+        else
+        {
+            _subscriptions[id] = new Subscription(destination, null);
+            Receipt(receipt);
+        }
+    }
+
+    private void HandleUnsubscribe(StompFrame unsubscribe)
+    {
+        if (unsubscribe.Header("id") is not { Length: > 0 } id)
+        {
+            Fail("malformed UNSUBSCRIBE", "UNSUBSCRIBE needs an id header");
+            return;
+        }
+        if (_subscriptions.Remove(id, out var subscription) && subscription.Subscriber is { } subscriber)
+            Context.Stop(subscriber);
+        Receipt(unsubscribe.Header(ReceiptHeader));
+    }
+
+    private void HandleSend(StompFrame send)
+    {
+        var caller = _caller!;
+        var cancellation = _stopping.Token;
+        Task<Rejection?> work = send.Header("destination") switch
+        {
+            "/app/message.send" => Call<SendMessageRequest, ChatMessage>(send, request => _gateway.Send(caller, request, cancellation)),
+            "/app/typing.start" => Call<TypingRequest, bool>(send, request => _gateway.StartTyping(caller, request.ConversationId, cancellation)),
+            "/app/messages.read" => Call<MarkReadRequest, int>(send, request => _gateway.MarkRead(caller, request, cancellation)),
+            "/app/conversation.block" => Call<BlockConversationRequest, ConversationReplies.BlockChanged>(send,
+                request => _gateway.SetBlocked(caller, request.ConversationId ?? "", new BlockRequest(request.Block), cancellation)),
+            var other => Task.FromResult<Rejection?>(Rejection.NotFound(
+                $"{other ?? "(none)"} is not a destination; send to /app/message.send, /app/typing.start, /app/messages.read or /app/conversation.block")),
+        };
+        _busy = true;
+        work.PipeTo(Self,
+            success: refusal => new AppSendCompleted(send, refusal),
+            failure: _ => new AppSendCompleted(send, Rejection.Unavailable("the service did not answer in time; retry shortly")));
+    }
+
+    /// <summary>Reads a SEND body as the JSON request of <typeparamref name="TRequest"/> and runs it; the refusal, if any.</summary>
+    private static async Task<Rejection?> Call<TRequest, TResult>(StompFrame send, Func<TRequest, Task<Outcome<TResult>>> call) where TRequest : class
+    {
+        TRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<TRequest>(send.Body.Span, DoorJson.Options);
+        }
+        catch (JsonException error)
+        {
+            return Rejection.Invalid($"the body is not valid JSON for this destination: {error.Message}");
+        }
+        return request is null ? Rejection.Invalid("the body must be a JSON object") : (await call(request)).Rejection;
+    }
+
+    private void OnTopicEvent(TopicEvent topicEvent)
+    {
+        if (_subscriptions.TryGetValue(topicEvent.SubscriptionId, out var subscription)
+            && StompEvents.Body(subscription.Destination.Kind, topicEvent.Published, _caller!.Id) is { } body)
+            SendMessage(topicEvent.SubscriptionId, subscription.Destination.Name, body);
+    }
+
+    /// <summary>A refused SEND does not end the connection: the client hears of it on its errors queue, if it subscribed to it.</summary>
+    private void ReportError(int code, string message, string? receiptId)
+    {
+        var errors = _subscriptions.FirstOrDefault(subscription => subscription.Value.Destination.Kind == DestinationKind.UserErrors);
+        if (errors.Key is not null)
+            SendMessage(errors.Key, Destination.Errors, StompEvents.Error(code, message, receiptId));
+        else
+            _log.Debug("Refused SEND ({0}: {1}) not reported: no subscription to {2}", code, message, Destination.Errors);
+    }
+
+    private void SendMessage(string subscriptionId, string destination, byte[] body) =>
+        Write(new StompFrame(StompCommand.Message,
+        [
+            new("subscription", subscriptionId),
+            new("message-id", (++_messageCount).ToString(CultureInfo.InvariantCulture)),
+            new("destination", destination),
+            new("content-type", "application/json"),
+        ], body));
+
+    private void Receipt(string? receiptId)
+    {
+        if (receiptId is not null)
+            Write(StompFrame.Create(StompCommand.Receipt, ("receipt-id", receiptId)));
+    }
+
+    /// <summary>Sends an ERROR frame naming the problem and closes, as STOMP requires after an ERROR.</summary>
+    private void Fail(string message, string detail, params (string Name, string Value)[] headers)
+    {
+        if (_closing)
+            return;
+        _log.Debug("Closing STOMP session: {0} ({1})", message, detail);
+        Write(StompFrame.WithText(StompCommand.Error, detail, [("message", message), ("content-type", "text/plain"), ..headers]));
+        Close();
+    }
+
+    private void Close()
+    {
+        _closing = true;
+        _frames.Clear();
+        _transport.Close();
+        Context.Stop(Self);
+    }
+
+    private void Write(StompFrame frame) => Write(StompEncoder.Encode(frame));
+
+    private void Write(ReadOnlyMemory<byte> bytes)
+    {
+        if (_transport.TrySend(bytes))
+            return;
+        // The client stopped reading: dropping it keeps our memory bounded; it can reconnect.
+        _log.Info("Closing STOMP session of {0}: the client does not read its frames", _caller?.Id.ToString() ?? "an unauthenticated client");
+        Close();
+    }
+
+    private string? BearerToken(StompFrame connect)
+    {
+        var authorization = connect.Header("Authorization") ?? connect.Header("authorization");
+        if (authorization?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true)
+            return authorization["Bearer ".Length..].Trim();
+        return connect.Header("passcode") is { Length: > 0 } passcode ? passcode : _upgradeToken;
+    }
+
+    private static string? NegotiateVersion(string? acceptVersion)
+    {
+        if (acceptVersion is null)
+            return "1.0"; // a client that names no version speaks 1.0
+        var offered = acceptVersion.Split(',', StringSplitOptions.TrimEntries);
+        return SupportedVersions.FirstOrDefault(offered.Contains);
+    }
+
+    private static bool TryParseHeartBeat(string? header, out TimeSpan clientSends, out TimeSpan clientWants)
+    {
+        clientSends = clientWants = TimeSpan.Zero;
+        if (header is null)
+            return true;
+        var parts = header.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var sends)
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var wants))
+            return false;
+        clientSends = TimeSpan.FromMilliseconds(sends);
+        clientWants = TimeSpan.FromMilliseconds(wants);
+        return true;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,59 @@
+namespace Messaging.Actors.Stomp;
+
+/// <summary>Limits and timings of STOMP connections, bound from the <c>Stomp</c> configuration section.</summary>
+public sealed record StompSettings
+{
+    /// <summary>Largest frame accepted (command, headers and body).</summary>
+    public int MaxFrameBytes { get; init; } = 64 * 1024;
+
+    public int MaxHeaders { get; init; } = 32;
+
+    public int MaxSubscriptions { get; init; } = 64;
+
+    /// <summary>Frames received but not yet handled (a SEND waits for the one before it); more is a client flooding us.</summary>
+    public int MaxQueuedFrames { get; init; } = 128;
+
+    /// <summary>Frames waiting to be written to the client; a client that stops reading is disconnected past this.</summary>
+    public int OutboundQueueFrames { get; init; } = 256;
+
+    /// <summary>How often the server offers to send heart-beats, and wants to receive them (0 = never).</summary>
+    public TimeSpan ServerHeartBeat { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A client silent for its negotiated heart-beat interval times this is disconnected.</summary>
+    public double HeartBeatGrace { get; init; } = 2.0;
+
+    /// <summary>A connection that sends no CONNECT within this is closed.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Name of a cookie that may carry the bearer token of the upgrade request (unset = none).</summary>
+    public string? TokenCookie { get; init; }
+
+    public StompLimits Limits => new(MaxFrameBytes, MaxHeaders);
+
+    public StompSettings Validate()
+    {
+        var problems = new List<string>();
+        if (MaxFrameBytes < 1024) problems.Add($"MaxFrameBytes must be at least 1024, was {MaxFrameBytes}");
+        if (MaxHeaders < 4) problems.Add($"MaxHeaders must be at least 4, was {MaxHeaders}");
+        if (MaxSubscriptions < 1) problems.Add($"MaxSubscriptions must be at least 1, was {MaxSubscriptions}");
+        if (MaxQueuedFrames < 1) problems.Add($"MaxQueuedFrames must be at least 1, was {MaxQueuedFrames}");
+        if (OutboundQueueFrames < 1) problems.Add($"OutboundQueueFrames must be at least 1, was {OutboundQueueFrames}");
+        if (ServerHeartBeat < TimeSpan.Zero) problems.Add($"ServerHeartBeat must not be negative, was {ServerHeartBeat}");
+        if (HeartBeatGrace < 1) problems.Add($"HeartBeatGrace must be at least 1, was {HeartBeatGrace}");
+        if (ConnectTimeout <= TimeSpan.Zero) problems.Add($"ConnectTimeout must be positive, was {ConnectTimeout}");
+        return problems.Count == 0 ? this : throw new InvalidOperationException("Invalid Stomp settings: " + string.Join("; ", problems));
+    }
+}
+
+/// <summary>What carries a session's bytes: a raw WebSocket today, SockJS transports later.</summary>
+public interface IStompTransport
+{
+    /// <summary>Queues bytes for the client without waiting; false when the bounded queue is full.</summary>
+    bool TrySend(ReadOnlyMemory<byte> bytes);
+
+    /// <summary>Writes what is queued, then closes the connection.</summary>
+    void Close();
+}
+
+/// <summary>Validates a bearer token; null when it is not valid.</summary>
+public delegate Task<Doors.Caller?> TokenValidator(string token, CancellationToken cancellationToken);

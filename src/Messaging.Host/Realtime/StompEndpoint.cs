@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Messaging.Actors.Doors;
+using Messaging.Actors.Stomp;
+using Messaging.Host.Api;
+using Messaging.Host.Auth;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Messaging.Host.Realtime;
+
+public static class StompEndpoint
+{
+    /// <summary>STOMP subprotocols in the order we prefer them; a client naming none is accepted too.</summary>
+    private static readonly string[] SubProtocols = ["v12.stomp", "v11.stomp", "v10.stomp"];
+
+    /// <summary><c>GET /ws</c>: a WebSocket speaking STOMP, one <see cref="StompSession"/> actor per connection.</summary>
+    public static IEndpointRouteBuilder MapStompEndpoint(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.Map("/ws", Accept);
+        return endpoints;
+    }
+
+    private static async Task<IResult> Accept(
+        HttpContext context, ActorSystem system, ConversationGateway gateway, JwtTokenValidator tokens, StompSettings settings)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+            return Problems.Status(StatusCodes.Status400BadRequest, "this endpoint speaks STOMP over WebSocket: send a WebSocket upgrade request");
+        var requested = context.WebSockets.WebSocketRequestedProtocols;
+        var subProtocol = SubProtocols.FirstOrDefault(requested.Contains);
+        if (requested.Count > 0 && subProtocol is null)
+            return Problems.Status(StatusCodes.Status400BadRequest, $"supported subprotocols are {string.Join(", ", SubProtocols)}");
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(subProtocol);
+        var transport = new WebSocketTransport(socket, settings.OutboundQueueFrames);
+        var session = system.ActorOf(StompSession.PropsFor(
+            transport, gateway, tokens.Validate, DistributedPubSub.Get(system).Mediator, settings, UpgradeToken(context, settings)));
+        await transport.Run(session, context.RequestAborted);
+        return Results.Empty;
+    }
+
+    /// <summary>A token the upgrade request carried, used when CONNECT carries none: Authorization header, access_token query, or the configured cookie.</summary>
+    private static string? UpgradeToken(HttpContext context, StompSettings settings)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return authorization["Bearer ".Length..].Trim();
+        if (context.Request.Query["access_token"].ToString() is { Length: > 0 } queryToken)
+            return queryToken;
+        return settings.TokenCookie is { } cookie && context.Request.Cookies.TryGetValue(cookie, out var cookieToken) ? cookieToken : null;
+    }
+}
+
+/// <summary>Validates socket tokens with exactly the rules of the HTTP endpoints (the JwtBearer options, OIDC keys included).</summary>
+public sealed class JwtTokenValidator(IOptionsMonitor<JwtBearerOptions> options)
+{
+    private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
+
+    public async Task<Caller?> Validate(string token, CancellationToken cancellationToken)
+    {
+        var bearer = options.Get(JwtBearerDefaults.AuthenticationScheme);
+        var parameters = bearer.TokenValidationParameters.Clone();
+        if (bearer.ConfigurationManager is { } metadata)
+        {
+            var configuration = await metadata.GetConfigurationAsync(cancellationToken);
+            parameters.IssuerSigningKeys = configuration.SigningKeys;
+            parameters.ValidIssuer ??= configuration.Issuer;
+        }
+        var result = await Handler.ValidateTokenAsync(token, parameters);
+        return result.IsValid ? CurrentUser.TryFrom(new ClaimsPrincipal(result.ClaimsIdentity)) : null;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Akka.Actor;
+using Messaging.Actors.Stomp;
+
+namespace Messaging.Host.Realtime;
+
+/// <summary>
+/// Carries one STOMP session over a raw WebSocket: received bytes go to the session as they arrive (the decoder
+/// joins and splits frames), outgoing frames wait in a bounded queue drained by one writer.
+/// </summary>
+public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IStompTransport
+{
+    private const int ReceiveBufferBytes = 16 * 1024;
+
+    private readonly Channel<ReadOnlyMemory<byte>> _outgoing = Channel.CreateBounded<ReadOnlyMemory<byte>>(
+        new BoundedChannelOptions(queueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
+    public bool TrySend(ReadOnlyMemory<byte> bytes) => _outgoing.Writer.TryWrite(bytes);
+
+    public void Close() => _outgoing.Writer.TryComplete();
+
+    /// <summary>Pumps both directions until either side closes, then tells the session.</summary>
+    public async Task Run(IActorRef session, CancellationToken aborted)
+    {
+        var writing = Write(aborted);
+        try
+        {
+            var buffer = new byte[ReceiveBufferBytes];
+            while (socket.State == WebSocketState.Open && !writing.IsCompleted)
+            {
+                var received = await socket.ReceiveAsync(buffer, aborted);
+                if (received.MessageType == WebSocketMessageType.Close)
+                    break;
+                session.Tell(new StompSession.Received(buffer.AsSpan(0, received.Count).ToArray()));
+            }
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
+        {
+            // The client went away; nothing to answer.
+        }
+        finally
+        {
+            session.Tell(StompSession.TransportClosed.Instance);
+            Close();
+            await writing;
+        }
+    }
+
+    private async Task Write(CancellationToken aborted)
+    {
+        try
+        {
+            await foreach (var bytes in _outgoing.Reader.ReadAllAsync(aborted))
+                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, aborted);
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", aborted);
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
+        {
+            // The client went away mid-write.
+        }
+    }
+}
