@@ -20,4 +20,15 @@ if [ -z "${MESSAGING_TEST_POSTGRES:-}" ]; then
   fi
 fi
 
+# The realtime tests drive /ws with the real @stomp/stompjs client: install it (npm ci) when node_modules is missing
+# or older than the lock file. Without Node the STOMP.js test fails; it never skips.
+stomp_client=tests/stomp-client
+if [ ! -f "$stomp_client/node_modules/.package-lock.json" ] || [ "$stomp_client/package-lock.json" -nt "$stomp_client/node_modules/.package-lock.json" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    (cd "$stomp_client" && npm ci --no-audit --no-fund) || echo "npm ci failed in $stomp_client: the STOMP.js test will fail" >&2
+  else
+    echo "npm not found: the STOMP.js test (tests/stomp-client) will fail; install Node.js 18+ with npm" >&2
+  fi
+fi
+
 dotnet test Messaging.sln "$@"

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Akka.Actor;
@@ -26,13 +27,26 @@ public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IS
         var writing = Write(aborted);
         try
         {
-            var buffer = new byte[ReceiveBufferBytes];
             while (socket.State == WebSocketState.Open && !writing.IsCompleted)
             {
-                var received = await socket.ReceiveAsync(buffer, aborted);
-                if (received.MessageType == WebSocketMessageType.Close)
+                // Wait for data without holding a buffer, so an idle connection costs none.
+                var ready = await socket.ReceiveAsync(Memory<byte>.Empty, aborted);
+                if (ready.MessageType == WebSocketMessageType.Close)
                     break;
-                session.Tell(new StompSession.Received(buffer.AsSpan(0, received.Count).ToArray()));
+                if (ready.EndOfMessage)
+                    continue; // an empty message
+                var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
+                try
+                {
+                    var received = await socket.ReceiveAsync(buffer.AsMemory(), aborted);
+                    if (received.MessageType == WebSocketMessageType.Close)
+                        break;
+                    session.Tell(new StompSession.Received(buffer.AsSpan(0, received.Count).ToArray()));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
