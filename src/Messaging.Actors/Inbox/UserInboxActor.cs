@@ -14,7 +14,7 @@ namespace Messaging.Actors.Inbox;
 /// </summary>
 public sealed class UserInboxActor : EntityActor
 {
-    private readonly Dictionary<PermitKind, TokenBucket> _permits = new();
+    private readonly Dictionary<PermitKind, SlidingWindowLimit> _permits = new();
     private UserInboxState _state;
 
     public UserInboxActor(string entityId, MessagingSettings settings, Func<IActorRef> conversations) : base(settings)
@@ -44,7 +44,7 @@ public sealed class UserInboxActor : EntityActor
         {
             var (capacity, what) = acquire.Kind == PermitKind.Message ? (settings.MessagesPerMinute, "messages") : (settings.TypingPerMinute, "typing notices");
             var now = DateTimeOffset.UtcNow;
-            var (allowed, retryAfter, next) = _permits.GetValueOrDefault(acquire.Kind, TokenBucket.Full(capacity, now)).Take(now, capacity, TimeSpan.FromMinutes(1));
+            var (allowed, retryAfter, next) = _permits.GetValueOrDefault(acquire.Kind, SlidingWindowLimit.Empty).Take(now, capacity, TimeSpan.FromMinutes(1));
             _permits[acquire.Kind] = next;
             Sender.Tell(allowed
                 ? new InboxReplies.PermitGranted(acquire.Kind)

@@ -94,7 +94,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         {
             _busy = false;
             if (checkedSubscription.Refusal is { } refusal)
-                Fail($"not allowed to subscribe to {checkedSubscription.Destination.Name}", refusal.Detail);
+                Fail($"not allowed to subscribe to {checkedSubscription.Destination.Name}", refusal.Detail, checkedSubscription.Subscribe);
             else
                 Subscribe(checkedSubscription.Subscribe, checkedSubscription.Destination);
             HandleQueuedFrames();
@@ -119,12 +119,12 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         Receive<CheckHeartBeat>(_ =>
         {
             if (DateTime.UtcNow - _lastReceived > _clientHeartBeat * _settings.HeartBeatGrace)
-                Fail("heart-beat timeout", $"nothing received for {(DateTime.UtcNow - _lastReceived).TotalSeconds:F0} s");
+                Fail("heart-beat timeout", $"nothing received for {(DateTime.UtcNow - _lastReceived).TotalSeconds:0.###} s");
         });
         Receive<ConnectDeadline>(_ =>
         {
             if (_caller is null)
-                Fail("no CONNECT frame", $"a CONNECT frame must arrive within {_settings.ConnectTimeout.TotalSeconds:F0} s");
+                Fail("no CONNECT frame", $"a CONNECT frame must arrive within {_settings.ConnectTimeout.TotalSeconds:0.###} s");
         });
     }
 
@@ -178,7 +178,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
             if (frame.Command is StompCommand.Connect or StompCommand.Stomp)
                 Connect(frame);
             else
-                Fail("not connected", $"the first frame must be CONNECT, not {frame.Command.ToString().ToUpperInvariant()}");
+                Fail("not connected", $"the first frame must be CONNECT, not {frame.Command.ToString().ToUpperInvariant()}", frame);
             return;
         }
 
@@ -198,17 +198,17 @@ public sealed class StompSession : ReceiveActor, IWithTimers
                 Receipt(frame.Header(ReceiptHeader));
                 break;
             case StompCommand.Begin or StompCommand.Commit or StompCommand.Abort:
-                Fail("transactions are not supported", "BEGIN, COMMIT and ABORT are not supported by this server");
+                Fail("transactions are not supported", "BEGIN, COMMIT and ABORT are not supported by this server", frame);
                 break;
             case StompCommand.Disconnect:
                 Receipt(frame.Header(ReceiptHeader));
                 Close();
                 break;
             case StompCommand.Connect or StompCommand.Stomp:
-                Fail("already connected", "CONNECT may be sent only once");
+                Fail("already connected", "CONNECT may be sent only once", frame);
                 break;
             default:
-                Fail("not a client frame", $"{frame.Command.ToString().ToUpperInvariant()} is sent by servers only");
+                Fail("not a client frame", $"{frame.Command.ToString().ToUpperInvariant()} is sent by servers only", frame);
                 break;
         }
     }
@@ -217,12 +217,12 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     {
         if (NegotiateVersion(connect.Header("accept-version")) is not { } version)
         {
-            Fail("unsupported protocol version", $"supported versions are {string.Join(",", SupportedVersions.Reverse())}", ("version", "1.0,1.1,1.2"));
+            Fail("unsupported protocol version", $"supported versions are {string.Join(",", SupportedVersions.Reverse())}", connect, ("version", "1.0,1.1,1.2"));
             return;
         }
         if (BearerToken(connect) is not { } token)
         {
-            Fail("authentication required", "send a bearer token in the CONNECT frame's Authorization (or passcode) header");
+            Fail("authentication required", "send a bearer token in the CONNECT frame's Authorization (or passcode) header", connect);
             return;
         }
         _busy = true;
@@ -236,12 +236,12 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         _busy = false;
         if (authenticated.Caller is not { } caller)
         {
-            Fail("authentication failed", "the bearer token is invalid or expired");
+            Fail("authentication failed", "the bearer token is invalid or expired", authenticated.Connect);
             return;
         }
         if (!TryParseHeartBeat(authenticated.Connect.Header("heart-beat"), out var clientSends, out var clientWants))
         {
-            Fail("malformed heart-beat header", "heart-beat must be two non-negative integers, e.g. 10000,10000");
+            Fail("malformed heart-beat header", "heart-beat must be two non-negative integers, e.g. 10000,10000", authenticated.Connect);
             return;
         }
         _caller = caller;
@@ -271,13 +271,13 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         var id = subscribe.Header("id");
         var name = subscribe.Header("destination");
         if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(name))
-            Fail("malformed SUBSCRIBE", "SUBSCRIBE needs an id and a destination header");
+            Fail("malformed SUBSCRIBE", "SUBSCRIBE needs an id and a destination header", subscribe);
         else if (_subscriptions.ContainsKey(id))
-            Fail("duplicate subscription id", $"subscription id {id} is already in use on this connection");
+            Fail("duplicate subscription id", $"subscription id {id} is already in use on this connection", subscribe);
         else if (_subscriptions.Count >= _settings.MaxSubscriptions)
-            Fail("too many subscriptions", $"at most {_settings.MaxSubscriptions} subscriptions per connection");
+            Fail("too many subscriptions", $"at most {_settings.MaxSubscriptions} subscriptions per connection", subscribe);
         else if (Destination.Parse(name, _caller!.Id) is not { } destination)
-            Fail("unknown destination", $"{name} is not a destination; use /topic/conversation.{{id}}, {Destination.Notifications} or {Destination.Errors}");
+            Fail("unknown destination", $"{name} is not a destination; use /topic/conversation.{{id}}, {Destination.Notifications} or {Destination.Errors}", subscribe);
         else if (destination.ConversationId is { } conversationId)
         {
             _busy = true;
@@ -310,7 +310,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     {
         if (unsubscribe.Header("id") is not { Length: > 0 } id)
         {
-            Fail("malformed UNSUBSCRIBE", "UNSUBSCRIBE needs an id header");
+            Fail("malformed UNSUBSCRIBE", "UNSUBSCRIBE needs an id header", unsubscribe);
             return;
         }
         if (_subscriptions.Remove(id, out var subscription) && subscription.Subscriber is { } subscriber)
@@ -385,13 +385,17 @@ public sealed class StompSession : ReceiveActor, IWithTimers
             Write(StompFrame.Create(StompCommand.Receipt, ("receipt-id", receiptId)));
     }
 
-    /// <summary>Sends an ERROR frame naming the problem and closes, as STOMP requires after an ERROR.</summary>
-    private void Fail(string message, string detail, params (string Name, string Value)[] headers)
+    /// <summary>
+    /// Sends an ERROR frame naming the problem and closes, as STOMP requires after an ERROR. The ERROR carries the
+    /// <c>receipt-id</c> of the frame that caused it, when that frame asked for a receipt.
+    /// </summary>
+    private void Fail(string message, string detail, StompFrame? cause = null, params (string Name, string Value)[] headers)
     {
         if (_closing)
             return;
         _log.Debug("Closing STOMP session: {0} ({1})", message, detail);
-        Write(StompFrame.WithText(StompCommand.Error, detail, [("message", message), ("content-type", "text/plain"), ..headers]));
+        (string Name, string Value)[] receipt = cause?.Header(ReceiptHeader) is { } receiptId ? [("receipt-id", receiptId)] : [];
+        Write(StompFrame.WithText(StompCommand.Error, detail, [("message", message), ("content-type", "text/plain"), ..receipt, ..headers]));
         Close();
     }
 

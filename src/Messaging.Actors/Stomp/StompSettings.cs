@@ -3,8 +3,11 @@ namespace Messaging.Actors.Stomp;
 /// <summary>Limits and timings of STOMP connections, bound from the <c>Stomp</c> configuration section.</summary>
 public sealed record StompSettings
 {
-    /// <summary>Largest frame accepted (command, headers and body).</summary>
-    public int MaxFrameBytes { get; init; } = 64 * 1024;
+    /// <summary>
+    /// Largest frame accepted (command, headers and body). As large as a REST request body may be: a valid SEND of
+    /// 10,000 characters is up to ~120 KB when the client's JSON escapes non-ASCII (each emoji as \uD83D\uDCF7).
+    /// </summary>
+    public int MaxFrameBytes { get; init; } = 256 * 1024;
 
     public int MaxHeaders { get; init; } = 32;
 

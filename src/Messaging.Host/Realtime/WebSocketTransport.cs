@@ -14,6 +14,9 @@ public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IS
 {
     private const int ReceiveBufferBytes = 16 * 1024;
 
+    /// <summary>How long a client may take to answer our close (after an ERROR, say) before the connection is dropped.</summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+
     private readonly Channel<ReadOnlyMemory<byte>> _outgoing = Channel.CreateBounded<ReadOnlyMemory<byte>>(
         new BoundedChannelOptions(queueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
@@ -24,13 +27,15 @@ public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IS
     /// <summary>Pumps both directions until either side closes, then tells the session.</summary>
     public async Task Run(IActorRef session, CancellationToken aborted)
     {
-        var writing = Write(aborted);
+        // Cancelled a little after our side closes, so a client that never answers the close cannot keep the connection.
+        using var receiving = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var writing = Write(aborted, receiving);
         try
         {
             while (socket.State == WebSocketState.Open && !writing.IsCompleted)
             {
                 // Wait for data without holding a buffer, so an idle connection costs none.
-                var ready = await socket.ReceiveAsync(Memory<byte>.Empty, aborted);
+                var ready = await socket.ReceiveAsync(Memory<byte>.Empty, receiving.Token);
                 if (ready.MessageType == WebSocketMessageType.Close)
                     break;
                 if (ready.EndOfMessage)
@@ -38,7 +43,7 @@ public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IS
                 var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
                 try
                 {
-                    var received = await socket.ReceiveAsync(buffer.AsMemory(), aborted);
+                    var received = await socket.ReceiveAsync(buffer.AsMemory(), receiving.Token);
                     if (received.MessageType == WebSocketMessageType.Close)
                         break;
                     session.Tell(new StompSession.Received(buffer.AsSpan(0, received.Count).ToArray()));
@@ -61,7 +66,7 @@ public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IS
         }
     }
 
-    private async Task Write(CancellationToken aborted)
+    private async Task Write(CancellationToken aborted, CancellationTokenSource receiving)
     {
         try
         {
@@ -73,6 +78,10 @@ public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IS
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
             // The client went away mid-write.
+        }
+        finally
+        {
+            receiving.CancelAfter(CloseGrace);
         }
     }
 }

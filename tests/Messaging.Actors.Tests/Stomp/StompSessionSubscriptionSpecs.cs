@@ -107,6 +107,18 @@ public sealed class StompSessionSubscriptionSpecs(ITestOutputHelper output) : St
     }
 
     [Fact]
+    public void Error_for_a_refused_subscription_carries_the_receipt_id_it_asked_for()
+    {
+        var session = ConnectedSession();
+
+        Feed(session, Frame("SUBSCRIBE", "", ("id", "x"), ("destination", "/topic/everything"), ("receipt", "sub-1")));
+
+        var error = ExpectFrame(StompCommand.Error);
+        Assert.Equal("unknown destination", error.Header("message"));
+        Assert.Equal("sub-1", error.Header("receipt-id"));
+    }
+
+    [Fact]
     public void Subscription_without_an_id_is_an_error_and_a_close()
     {
         var session = ConnectedSession();

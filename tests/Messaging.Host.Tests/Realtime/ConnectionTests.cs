@@ -1,6 +1,7 @@
 using System.Text;
 using Messaging.Actors.Stomp;
 using Messaging.Host.Auth;
+using Microsoft.Extensions.DependencyInjection;
 using static Messaging.Host.Tests.Realtime.RealtimeHelpers;
 
 namespace Messaging.Host.Tests.Realtime;
@@ -267,7 +268,8 @@ public sealed class ConnectionTests(RealtimeHostFixture fixture)
         var (alice, bob, conversationId, _) = await Conversation(Host);
         await using var bystander = await StompTestClient.ConnectWithQueuesAsync(bob, "bob");
         await using var flooder = await StompTestClient.ConnectAsync(alice, "alice");
-        var body = JsonSerializer.Serialize(new { conversationId, text = new string('x', 70 * 1024) }); // over the 64 KiB frame limit
+        var limit = Host.Services.GetRequiredService<StompSettings>().MaxFrameBytes;
+        var body = JsonSerializer.Serialize(new { conversationId, text = new string('x', limit) }); // the frame is over the limit
 
         if (framing == "with content-length")
             await flooder.SendAsync("/app/message.send", body, receipt: "too-big");
@@ -276,9 +278,9 @@ public sealed class ConnectionTests(RealtimeHostFixture fixture)
 
         var error = await flooder.ExpectErrorAndCloseAsync();
         if (framing == "with content-length")
-            AssertError(error, "malformed frame (InvalidContentLength)", $"content-length '{Encoding.UTF8.GetByteCount(body)}' is not a byte count of at most 65536.");
+            AssertError(error, "malformed frame (InvalidContentLength)", $"content-length '{Encoding.UTF8.GetByteCount(body)}' is not a byte count of at most {limit}.");
         else
-            AssertError(error, "malformed frame (FrameTooLarge)", "A frame may be at most 65536 bytes.");
+            AssertError(error, "malformed frame (FrameTooLarge)", $"A frame may be at most {limit} bytes.");
         Assert.Empty(flooder.Unclaimed());
         await bystander.SendAsync("/app/message.send", new { conversationId, text = "still here" }, receipt: "after-flood");
         await bystander.ExpectReceiptAsync("after-flood");

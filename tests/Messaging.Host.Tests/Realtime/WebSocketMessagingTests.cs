@@ -98,6 +98,43 @@ public sealed class WebSocketMessagingTests(RealtimeHostFixture fixture)
     }
 
     [Fact]
+    public async Task Two_buyers_asking_about_the_same_product_over_the_socket_get_two_conversations_with_their_own_topics()
+    {
+        var product = await Host.CreateProduct("Desk Lamp");
+        var seller = await Host.CreateUser();
+        var (buyerA, buyerB) = (await Host.CreateUser(), await Host.CreateUser());
+        await using var sellerClient = await StompTestClient.ConnectWithQueuesAsync(seller, "seller");
+        await using var clientA = await StompTestClient.ConnectWithQueuesAsync(buyerA, "buyer A");
+        await using var clientB = await StompTestClient.ConnectWithQueuesAsync(buyerB, "buyer B");
+
+        await clientA.SendAsync("/app/message.send", new { recipientId = seller.Id, productId = product, text = "A: does it dim?" }, receipt: "a-1");
+        await clientB.SendAsync("/app/message.send", new { recipientId = seller.Id, productId = product, text = "B: what bulb?" }, receipt: "b-1");
+        await clientA.ExpectReceiptAsync("a-1");
+        await clientB.ExpectReceiptAsync("b-1");
+
+        var (_, toSellerA) = await sellerClient.ExpectMessageAsync(Destination.Notifications, "NEW_MESSAGE", body => body.GetProperty("message").Guid("senderId") == buyerA.Id);
+        var (_, toSellerB) = await sellerClient.ExpectMessageAsync(Destination.Notifications, "NEW_MESSAGE", body => body.GetProperty("message").Guid("senderId") == buyerB.Id);
+        var (conversationA, conversationB) = (toSellerA.Guid("conversationId"), toSellerB.Guid("conversationId"));
+        Assert.NotEqual(conversationA, conversationB);
+        var topicA = await sellerClient.SubscribeAsync(Topic(conversationA), "topic-a");
+        var topicB = await sellerClient.SubscribeAsync(Topic(conversationB), "topic-b");
+        await clientA.SendAsync("/app/message.send", new { conversationId = conversationA, text = "A again" }, receipt: "a-2");
+        await clientA.ExpectReceiptAsync("a-2"); // so that B's conversation is the newer one
+        await clientB.SendAsync("/app/message.send", new { conversationId = conversationB, text = "B again" }, receipt: "b-2");
+
+        var (frameA, onTopicA) = await sellerClient.ExpectMessageAsync(Topic(conversationA), "NEW_MESSAGE");
+        var (frameB, onTopicB) = await sellerClient.ExpectMessageAsync(Topic(conversationB), "NEW_MESSAGE");
+        Assert.Equal(topicA, frameA.Header("subscription"));
+        Assert.Equal(topicB, frameB.Header("subscription"));
+        Assert.Equal("A again", onTopicA.GetProperty("message").Str("text"));
+        Assert.Equal("B again", onTopicB.GetProperty("message").Str("text"));
+        var sellerList = (await seller.ConversationsOk()).Items().Where(item => item.Str("productId") == product.ToString()).ToArray();
+        Assert.Equal([conversationB, conversationA], sellerList.Select(item => item.Id()));
+        Assert.All(sellerList, item => Assert.Equal(2, item.Int("unreadCount")));
+        Assert.Equal([buyerB.Id, buyerA.Id], sellerList.Select(item => item.Guid("participantId")));
+    }
+
+    [Fact]
     public async Task Typing_reaches_the_other_participant_on_topic_and_queue_and_is_never_echoed_to_the_typist()
     {
         var (alice, bob, conversationId, _) = await Conversation(Host);
