@@ -3,7 +3,10 @@ using Messaging.Actors;
 using Messaging.Host.Auth;
 using Messaging.Host.Configuration;
 using Messaging.Host.Directory;
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,8 +26,13 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    private MessagingHost(StoreKind store, string connectionString, IReadOnlyDictionary<string, string?>? settings)
+    private readonly bool _onLoopback;
+
+    private MessagingHost(StoreKind store, string connectionString, IReadOnlyDictionary<string, string?>? settings, bool onLoopback = false)
     {
+        _onLoopback = onLoopback;
+        if (onLoopback)
+            UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         Store = store;
         ConnectionString = connectionString;
         _settings = new Dictionary<string, string?>
@@ -60,14 +68,20 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
 
     public SqlDirectory Directory => Services.GetRequiredService<SqlDirectory>();
 
+    /// <summary>Where Kestrel listens (e.g. <c>http://127.0.0.1:41234</c>) when the host runs on a loopback port.</summary>
+    public Uri BaseAddress { get; private set; } = new("http://localhost");
+
+    public Uri WebSocketAddress => new($"ws://{BaseAddress.Authority}/ws");
+
     /// <summary>Starts a host on the test PostgreSQL database (fails, never skips, when it is unreachable).</summary>
-    public static async Task<MessagingHost> StartPostgres(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="onLoopback">Listen on a real 127.0.0.1 port (Kestrel) instead of the in-memory test server, for clients outside this process.</param>
+    public static async Task<MessagingHost> StartPostgres(IReadOnlyDictionary<string, string?>? settings = null, bool onLoopback = false)
     {
         await TestDatabase.EnsureReachable();
         await PostgresStartGate.WaitAsync();
         try
         {
-            var host = new MessagingHost(StoreKind.Postgres, TestDatabase.ConnectionString, settings);
+            var host = new MessagingHost(StoreKind.Postgres, TestDatabase.ConnectionString, settings, onLoopback);
             host.Start();
             if (!_postgresSchemaReady)
             {
@@ -102,7 +116,15 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
 
     private void Start()
     {
-        _ = Server; // builds and starts the host: directory schema, actor system, cluster self-join
+        // Builds and starts the host: directory schema, actor system, cluster self-join.
+        if (_onLoopback)
+        {
+            StartServer();
+            BaseAddress = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+                .Single(address => address.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)));
+        }
+        else
+            _ = Server;
         var store = Services.GetRequiredService<StoreOptions>();
         if (store.Kind != Store || store.ConnectionString != ConnectionString)
             throw new InvalidOperationException($"the host did not take the test configuration: it runs on {store.Kind} '{store.ConnectionString}'");
@@ -142,7 +164,9 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
     /// <summary>A client with the given Authorization header value (or none).</summary>
     public HttpClient ClientWithAuthorization(string? authorization)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = _onLoopback
+            ? new HttpClient { BaseAddress = BaseAddress } // a real socket, not the in-memory test server
+            : CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         if (authorization is not null)
             client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
         return client;

@@ -16,7 +16,8 @@ public sealed class TestUser
         Email = email;
         _tokenName = tokenName;
         _tokenEmail = tokenEmail;
-        Http = host.ClientWithToken(DevelopmentTokens.Issue(host.Jwt, id, tokenName, tokenEmail));
+        Token = DevelopmentTokens.Issue(host.Jwt, id, tokenName, tokenEmail);
+        Http = host.ClientWithToken(Token);
     }
 
     public MessagingHost Host { get; }
@@ -25,6 +26,7 @@ public sealed class TestUser
     public string? Name { get; }
     public string? Email { get; }
     public HttpClient Http { get; }
+    public string Token { get; }
 
     /// <summary>The same user talking to another host (after a restart).</summary>
     public TestUser On(MessagingHost host) => new(host, Id, Name, Email, _tokenName, _tokenEmail);

@@ -9,7 +9,7 @@ namespace Messaging.Host.Tests.Realtime;
 [Collection(RealtimeLoopbackCollection.Name)]
 public sealed class LoopbackWebSocketTests(LoopbackHostFixture fixture)
 {
-    private LoopbackMessagingHost Host => fixture.Host;
+    private MessagingHost Host => fixture.Host;
 
     [Fact]
     public async Task Offering_only_unknown_subprotocols_is_a_400_problem_over_a_real_socket()
@@ -47,7 +47,7 @@ public sealed class LoopbackWebSocketTests(LoopbackHostFixture fixture)
     {
         var alice = await Host.CreateUser("Alice");
         var bob = await Host.CreateUser("Bob");
-        using var aliceHttp = Host.ClientWithToken(alice.Token);
+        var aliceHttp = alice.Http;
         var first = await (await aliceHttp.PostAsync("/api/messages", Contract.Body(new { recipientId = bob.Id, text = "hi" }))).ExpectJson(HttpStatusCode.Created);
         var conversationId = first.Guid("conversationId");
         await using var aliceClient = await Connect(alice.Token, "alice");

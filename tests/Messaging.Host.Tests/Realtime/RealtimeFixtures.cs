@@ -33,18 +33,14 @@ public sealed class RealtimeMessagingCollection : ICollectionFixture<RealtimeHos
     public const string Name = "Realtime host: messaging";
 }
 
-/// <summary>A host on a real loopback port (Kestrel), for clients outside the in-memory test server.</summary>
+/// <summary>A host on a real loopback port (Kestrel) and PostgreSQL, for clients outside the in-memory test server.</summary>
 public sealed class LoopbackHostFixture : IAsyncLifetime
 {
-    private LoopbackMessagingHost? _host;
+    private MessagingHost? _host;
 
-    public LoopbackMessagingHost Host => _host ?? throw new InvalidOperationException("the host did not start");
+    public MessagingHost Host => _host ?? throw new InvalidOperationException("the host did not start");
 
-    public Task InitializeAsync()
-    {
-        _host = LoopbackMessagingHost.Start();
-        return Task.CompletedTask;
-    }
+    public async Task InitializeAsync() => _host = await MessagingHost.StartPostgres(onLoopback: true);
 
     public async Task DisposeAsync()
     {

@@ -13,7 +13,7 @@ public sealed class StompJsTests(LoopbackHostFixture fixture)
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(45);
 
-    private LoopbackMessagingHost Host => fixture.Host;
+    private MessagingHost Host => fixture.Host;
 
     [Fact]
     public async Task Two_STOMP_js_clients_connect_subscribe_type_send_and_get_receipts()
@@ -44,7 +44,7 @@ public sealed class StompJsTests(LoopbackHostFixture fixture)
 
         // The conversation Alice started over the socket is the one REST lists, with Bob's answer last.
         var conversationId = summary.Guid("conversationId");
-        using var aliceHttp = Host.ClientWithToken(alice.Token);
+        var aliceHttp = alice.Http;
         var history = await (await aliceHttp.GetAsync($"/api/messages?conversationId={conversationId}")).ExpectJson(HttpStatusCode.OK);
         Assert.Equal(["Is the camera still available?", "Yes, it is!"], history.Texts());
         var (question, answer) = (history.Items()[0], history.Items()[1]);
