@@ -1,5 +1,5 @@
-using Messaging.Actors.Doors;
 using Messaging.Actors;
+using Messaging.Actors.Doors;
 using Messaging.Host.Auth;
 using Messaging.Host.Configuration;
 using Messaging.Host.Directory;

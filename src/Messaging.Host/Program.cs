@@ -1,12 +1,14 @@
-using Messaging.Actors.Doors;
+using System.Data.Common;
 using Messaging.Actors;
+using Messaging.Actors.Doors;
+using Messaging.Actors.Stomp;
 using Messaging.Host;
 using Messaging.Host.Api;
 using Messaging.Host.Auth;
 using Messaging.Host.Configuration;
 using Messaging.Host.Directory;
 using Messaging.Host.Realtime;
-using Messaging.Actors.Stomp;
+using Microsoft.Extensions.Caching.Memory;
 
 var builder = WebApplication.CreateBuilder(args);
 if (await Cli.TryRun(args, builder) is { } exitCode)
@@ -24,7 +26,7 @@ builder.Services
     .AddSingleton(stomp)
     .AddSingleton<JwtTokenValidator>()
     .AddSingleton(_ => SqlDirectory.CreateDataSource(store))
-    .AddSingleton(services => new SqlDirectory(services.GetRequiredService<System.Data.Common.DbDataSource>(), store.Kind, services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>()))
+    .AddSingleton(services => new SqlDirectory(services.GetRequiredService<DbDataSource>(), store.Kind, services.GetRequiredService<IMemoryCache>()))
     .AddSingleton<IDirectory>(services => services.GetRequiredService<SqlDirectory>())
     .AddSingleton<ConversationGateway>()
     .AddMemoryCache()

@@ -1,5 +1,5 @@
-using Messaging.Actors.Doors;
 using System.Security.Claims;
+using Messaging.Actors.Doors;
 using Messaging.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,4 +1,3 @@
-using Messaging.Actors.Doors;
 using System.Data.Common;
 using Messaging.Actors;
 using Messaging.Actors.Doors;

@@ -1,9 +1,9 @@
-using Messaging.Actors.Doors;
+using System.Net;
 using Messaging.Actors;
+using Messaging.Actors.Doors;
 using Messaging.Host.Auth;
 using Messaging.Host.Configuration;
 using Messaging.Host.Directory;
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
