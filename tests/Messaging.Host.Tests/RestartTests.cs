@@ -21,12 +21,6 @@ public sealed class RestartTests
 
         await using var hostB = await MessagingHost.StartPostgres(settings);
         scenario.On(hostB);
-        var after = await scenario.Capture();
-
-        Assert.Equal(before.Keys, after.Keys);
-        foreach (var (view, json) in before)
-            Assert.True(json == after[view], $"{view} differs after the restart:\nbefore: {json}\nafter:  {after[view]}");
-        await scenario.AssertContent();
-        await scenario.AssertItKeepsWorking();
+        await scenario.AssertSurvivedRestart(before);
     }
 }

@@ -110,13 +110,7 @@ public sealed class SqliteSmokeTests(SqliteHostFixture fixture) : IClassFixture<
 
             await using var hostB = await MessagingHost.StartSqlite(file);
             scenario.On(hostB);
-            var after = await scenario.Capture();
-
-            Assert.Equal(before.Keys, after.Keys);
-            foreach (var (view, json) in before)
-                Assert.True(json == after[view], $"{view} differs after the restart:\nbefore: {json}\nafter:  {after[view]}");
-            await scenario.AssertContent();
-            await scenario.AssertItKeepsWorking();
+            await scenario.AssertSurvivedRestart(before);
         }
         finally
         {

@@ -102,6 +102,17 @@ public sealed class RestartScenario
         return views;
     }
 
+    /// <summary>On the new host: every view reads exactly as captured before the restart, and the conversations go on.</summary>
+    public async Task AssertSurvivedRestart(SortedDictionary<string, string> before)
+    {
+        var after = await Capture();
+        Assert.Equal(before.Keys, after.Keys);
+        foreach (var (view, json) in before)
+            Assert.True(json == after[view], $"{view} differs after the restart:\nbefore: {json}\nafter:  {after[view]}");
+        await AssertContent();
+        await AssertItKeepsWorking();
+    }
+
     /// <summary>What the capture must say about the scenario, so that an empty or reset store can not pass as "identical".</summary>
     public async Task AssertContent()
     {
