@@ -221,12 +221,13 @@ public sealed class StompSessionLifecycleSpecs(ITestOutputHelper output) : Stomp
     {
         var session = StartSession(TolerantBeats);
         Watch(session);
+        // The client beats every 100 ms from the scheduler's own thread, from before its CONNECT (end-of-lines may
+        // precede a frame), so neither a busy test machine nor a slow test thread leaves a gap in its beats.
+        var beating = Sys.Scheduler.ScheduleTellRepeatedlyCancelable(
+            TimeSpan.Zero, TimeSpan.FromMilliseconds(100), session, new StompSession.Received("\n"u8.ToArray()), ActorRefs.NoSender);
         Feed(session, Frame("CONNECT", "", ("accept-version", "1.2"), ("heart-beat", "100,0"), ("Authorization", $"Bearer {BuyerToken}")));
         ExpectFrame(StompCommand.Connected);
 
-        // The client beats every 100 ms from the scheduler's own thread, so a busy test machine cannot delay its beats.
-        var beating = Sys.Scheduler.ScheduleTellRepeatedlyCancelable(
-            TimeSpan.Zero, TimeSpan.FromMilliseconds(100), session, new StompSession.Received("\n"u8.ToArray()), ActorRefs.NoSender);
         TransportProbe.ExpectNoMsg(TimeSpan.FromMilliseconds(2000)); // twice the 1 s tolerance; the client wants no beats, so nothing at all
         Assert.False(Transport.IsClosed);
 
