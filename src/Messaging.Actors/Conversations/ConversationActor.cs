@@ -98,8 +98,7 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         PersistAll(decision.Events, evt =>
         {
             _state = _state.Apply(evt);
-            foreach (var topic in ConversationTopics.For(evt, _state))
-                _mediator.Tell(new Publish(topic, evt));
+            Publish(ConversationTopics.For(evt, _state), evt);
             if (--unhandled > 0)
                 return;
             UpdateInboxes();
@@ -123,10 +122,15 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         {
             _lastTyping[typing.UserId] = now;
             var notice = new ConversationNotifications.UserTyping(typing.ConversationId, typing.UserId);
-            foreach (var topic in ConversationTopics.For(notice, _state))
-                _mediator.Tell(new Publish(topic, notice));
+            Publish(ConversationTopics.For(notice, _state), notice);
         }
         Sender.Tell(new ConversationReplies.TypingAccepted(relay));
+    }
+
+    private void Publish(IEnumerable<string> topics, object message)
+    {
+        foreach (var topic in topics)
+            _mediator.Tell(new Publish(topic, message));
     }
 
     private void UpdateInboxes()

@@ -220,7 +220,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
             Fail("unsupported protocol version", $"supported versions are {string.Join(",", SupportedVersions.Reverse())}", connect, ("version", "1.0,1.1,1.2"));
             return;
         }
-        if (BearerToken(connect) is not { } token)
+        if (TokenOf(connect) is not { } token)
         {
             Fail("authentication required", "send a bearer token in the CONNECT frame's Authorization (or passcode) header", connect);
             return;
@@ -418,13 +418,9 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         Close();
     }
 
-    private string? BearerToken(StompFrame connect)
-    {
-        var authorization = connect.Header("Authorization") ?? connect.Header("authorization");
-        if (authorization?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true)
-            return authorization["Bearer ".Length..].Trim();
-        return connect.Header("passcode") is { Length: > 0 } passcode ? passcode : _upgradeToken;
-    }
+    private string? TokenOf(StompFrame connect) =>
+        Stomp.BearerToken.From(connect.Header("Authorization") ?? connect.Header("authorization"))
+        ?? (connect.Header("passcode") is { Length: > 0 } passcode ? passcode : _upgradeToken);
 
     private static string? NegotiateVersion(string? acceptVersion)
     {

@@ -60,3 +60,10 @@ public interface IStompTransport
 
 /// <summary>Validates a bearer token; null when it is not valid.</summary>
 public delegate Task<Doors.Caller?> TokenValidator(string token, CancellationToken cancellationToken);
+
+public static class BearerToken
+{
+    /// <summary>The token of an <c>Authorization: Bearer &lt;token&gt;</c> value, or null for any other value.</summary>
+    public static string? From(string? authorization) =>
+        authorization?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true ? authorization["Bearer ".Length..].Trim() : null;
+}

@@ -44,9 +44,8 @@ public static class StompEndpoint
     /// <summary>A token the upgrade request carried, used when CONNECT carries none: Authorization header, access_token query, or the configured cookie.</summary>
     private static string? UpgradeToken(HttpContext context, StompSettings settings)
     {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return authorization["Bearer ".Length..].Trim();
+        if (BearerToken.From(context.Request.Headers.Authorization.ToString()) is { } headerToken)
+            return headerToken;
         if (context.Request.Query["access_token"].ToString() is { Length: > 0 } queryToken)
             return queryToken;
         return settings.TokenCookie is { } cookie && context.Request.Cookies.TryGetValue(cookie, out var cookieToken) ? cookieToken : null;
