@@ -197,16 +197,21 @@ public abstract class StompSessionFixture : Akka.TestKit.Xunit2.TestKit
     /// <summary>The next frame the session wrote (heart-beats skipped); fails on a close or a refused write.</summary>
     public StompFrame ExpectFrame(TimeSpan? within = null)
     {
+        var written = Assert.IsType<TransportCalls.Written>(NextCallBesidesHeartBeats(within));
+        // A fresh decoder per write: every TrySend must carry exactly one whole frame.
+        return Assert.Single(new StompDecoder(new StompLimits(1 << 20, 64)).Decode(written.Bytes));
+    }
+
+    /// <summary>The next write or close of the transport within the time allowed, heart-beats skipped.</summary>
+    private object NextCallBesidesHeartBeats(TimeSpan? within)
+    {
         var deadline = DateTime.UtcNow + (within ?? Wait);
         while (true)
         {
             var remaining = deadline - DateTime.UtcNow;
             var call = TransportProbe.ExpectMsg<object>(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1));
-            if (call is TransportCalls.Written { IsHeartBeat: true })
-                continue;
-            var written = Assert.IsType<TransportCalls.Written>(call);
-            // A fresh decoder per write: every TrySend must carry exactly one whole frame.
-            return Assert.Single(new StompDecoder(new StompLimits(1 << 20, 64)).Decode(written.Bytes));
+            if (call is not TransportCalls.Written { IsHeartBeat: true })
+                return call;
         }
     }
 
@@ -229,19 +234,7 @@ public abstract class StompSessionFixture : Akka.TestKit.Xunit2.TestKit
         return error.BodyText;
     }
 
-    public void ExpectClosed(TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? Wait);
-        while (true)
-        {
-            var remaining = deadline - DateTime.UtcNow;
-            var call = TransportProbe.ExpectMsg<object>(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1));
-            if (call is TransportCalls.Written { IsHeartBeat: true })
-                continue;
-            Assert.IsType<TransportCalls.Closed>(call);
-            return;
-        }
-    }
+    public void ExpectClosed(TimeSpan? within = null) => Assert.IsType<TransportCalls.Closed>(NextCallBesidesHeartBeats(within));
 
     /// <summary>An ERROR frame, then the transport closed and the session stopped.</summary>
     public string ExpectFailure(IActorRef session, string message, TimeSpan? within = null)

@@ -26,24 +26,24 @@ public static partial class Contract
         return document.RootElement.Clone();
     }
 
-    /// <summary>Asserts the status (showing the body when it differs) and a JSON body, and returns it.</summary>
-    public static async Task<JsonElement> ExpectJson(this HttpResponseMessage response, HttpStatusCode status)
+    /// <summary>The status (showing the body when it differs), the media type, and the parsed body with its text.</summary>
+    private static async Task<(JsonElement Json, string Text)> ExpectBody(this HttpResponseMessage response, HttpStatusCode status, string mediaType)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"expected {(int)status} {status}, got {(int)response.StatusCode} {response.StatusCode}: {body}");
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
         using var document = JsonDocument.Parse(body);
-        return document.RootElement.Clone();
+        return (document.RootElement.Clone(), body);
     }
+
+    /// <summary>Asserts the status (showing the body when it differs) and a JSON body, and returns it.</summary>
+    public static async Task<JsonElement> ExpectJson(this HttpResponseMessage response, HttpStatusCode status) =>
+        (await response.ExpectBody(status, "application/json")).Json;
 
     /// <summary>An error answer: the status, <c>application/problem+json</c>, the same status inside, and a non-empty detail.</summary>
     public static async Task<JsonElement> ExpectProblem(this HttpResponseMessage response, HttpStatusCode status)
     {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"expected {(int)status} {status}, got {(int)response.StatusCode} {response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var document = JsonDocument.Parse(body);
-        var problem = document.RootElement.Clone();
+        var (problem, body) = await response.ExpectBody(status, "application/problem+json");
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()), $"problem without detail: {body}");
         return problem;
