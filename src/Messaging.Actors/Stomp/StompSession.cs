@@ -47,6 +47,13 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         private CheckHeartBeat() { }
     }
 
+    /// <summary>A check found silence: confirmed behind whatever the mailbox already holds.</summary>
+    private sealed class ConfirmSilence
+    {
+        public static readonly ConfirmSilence Instance = new();
+        private ConfirmSilence() { }
+    }
+
     private sealed class ConnectDeadline
     {
         public static readonly ConnectDeadline Instance = new();
@@ -116,9 +123,16 @@ public sealed class StompSession : ReceiveActor, IWithTimers
             HandleQueuedFrames();
         });
         Receive<SendHeartBeat>(_ => Write(StompEncoder.HeartBeat));
+        // Silence is measured when the session runs, so a session that was not scheduled for a while would see its
+        // client's beats only after the check: the check looks again behind them before dropping the client.
         Receive<CheckHeartBeat>(_ =>
         {
-            if (DateTime.UtcNow - _lastReceived > _clientHeartBeat * _settings.HeartBeatGrace)
+            if (ClientSilent)
+                Self.Tell(ConfirmSilence.Instance);
+        });
+        Receive<ConfirmSilence>(_ =>
+        {
+            if (ClientSilent)
                 Fail("heart-beat timeout", $"nothing received for {(DateTime.UtcNow - _lastReceived).TotalSeconds:0.###} s");
         });
         Receive<ConnectDeadline>(_ =>
@@ -129,6 +143,8 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    private bool ClientSilent => DateTime.UtcNow - _lastReceived > _clientHeartBeat * _settings.HeartBeatGrace;
 
     public static Props PropsFor(IStompTransport transport, ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings, string? upgradeToken) =>
         Props.Create(() => new StompSession(transport, gateway, validateToken, mediator, settings, upgradeToken));
