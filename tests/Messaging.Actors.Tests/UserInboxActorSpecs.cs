@@ -17,7 +17,8 @@ namespace Messaging.Actors.Tests;
 /// <summary>The seller's inbox entity, with a TestProbe standing in for the conversation shard region.</summary>
 public sealed class UserInboxActorSpecs : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly MessagingSettings Settings = new() { InboxAckTimeout = TimeSpan.FromSeconds(2), AskTimeout = TimeSpan.FromSeconds(5) };
+    // A generous AskTimeout: the fan-out must not give up while a loaded test machine is slow to answer for the probe.
+    private static readonly MessagingSettings Settings = new() { InboxAckTimeout = TimeSpan.FromSeconds(2), AskTimeout = TimeSpan.FromSeconds(20) };
     private static readonly ConversationId LensChat = ConversationIdentity.For(Lens, Buyer, Seller);
     private static readonly ConversationId OtherChat = ConversationIdentity.For(Camera, OtherBuyer, Seller);
 
