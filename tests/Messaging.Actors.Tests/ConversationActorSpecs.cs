@@ -412,7 +412,7 @@ public sealed class ConversationActorSpecs : Akka.TestKit.Xunit2.TestKit
         var passivate = ExpectMsg<Passivate>(TimeSpan.FromSeconds(3));
 
         Assert.True(lastUse.Elapsed >= settings.PassivateAfter, $"passivated {lastUse.Elapsed} after its last use");
-        Assert.IsType<PoisonPill>(passivate.StopMessage);
+        Assert.IsType<StopEntity>(passivate.StopMessage);
         Assert.Equal(chat, LastSender);
     }
 }

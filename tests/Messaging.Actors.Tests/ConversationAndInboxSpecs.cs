@@ -111,6 +111,19 @@ public sealed class ConversationAndInboxSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_message_in_a_conversation_both_inboxes_hold_is_one_journal_write()
+    {
+        var first = Ask<MessageAccepted>(_conversations, Open(Buyer, Seller, "first", Camera)).Message;
+        for (var n = 2; n <= 10; n++)
+            Say(n % 2 == 0 ? Seller : Buyer, $"message {n}", first.ConversationId);
+
+        Assert.Equal(11, this.JournalOf($"conversation-{first.ConversationId}").Count); // started + 10 sent
+        Assert.Single(this.JournalOf($"inbox-{Buyer}"));  // the conversation became known: once
+        Assert.Single(this.JournalOf($"inbox-{Seller}"));
+        Assert.Equal(5, InboxOf(Buyer).Single().UnreadCount);
+    }
+
+    [Fact]
     public void Mark_read_through_the_inbox_is_reflected_in_the_conversation_and_in_both_inboxes()
     {
         var one = Say(Buyer, "one", to: Seller, product: Camera);

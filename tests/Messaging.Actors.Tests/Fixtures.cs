@@ -1,4 +1,7 @@
 using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Persistence;
+using Akka.TestKit;
 using Messaging.Actors.Conversations;
 using static Messaging.Actors.Conversations.ConversationCommands;
 using static Messaging.Actors.Conversations.ConversationQueries;
@@ -93,4 +96,18 @@ public sealed class ConversationDriver(ConversationId id)
 public static class Expect
 {
     public static void Sequence<T>(IEnumerable<T> expected, IEnumerable<T> actual) => Assert.Equal(expected.ToList(), actual.ToList());
+}
+
+public static class JournalInspection
+{
+    /// <summary>The events the journal holds for <paramref name="persistenceId"/>, oldest first.</summary>
+    public static List<object> JournalOf(this TestKitBase kit, string persistenceId)
+    {
+        var reader = kit.CreateTestProbe();
+        Persistence.Instance.Apply(kit.Sys).JournalFor(null).Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, persistenceId, reader.Ref), ActorRefs.NoSender);
+        var events = new List<object>();
+        while (reader.ExpectMsg<object>() is ReplayedMessage replayed)
+            events.Add(replayed.Persistent.Payload);
+        return events;
+    }
 }

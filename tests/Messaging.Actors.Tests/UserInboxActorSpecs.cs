@@ -49,13 +49,23 @@ public sealed class UserInboxActorSpecs : Akka.TestKit.Xunit2.TestKit
         return _client.ExpectMsg<ConversationList>().Conversations;
     }
 
-    private void Restart(ref IActorRef inbox, MessagingSettings? settings = null)
+    /// <summary>Stops the inbox without letting it save anything, as a node that dies does.</summary>
+    private void Crash(ref IActorRef inbox, MessagingSettings? settings = null)
     {
         Watch(inbox);
         Sys.Stop(inbox);
         ExpectTerminated(inbox);
         inbox = StartInbox(settings);
     }
+
+    /// <summary>Passivation or hand-off: the message sharding sends.</summary>
+    private void StopCleanly(IActorRef inbox)
+    {
+        Watch(inbox);
+        inbox.Tell(StopEntity.Instance);
+        ExpectTerminated(inbox, TimeSpan.FromSeconds(5));
+    }
+
 
     [Fact]
     public void Recorded_summary_is_acknowledged_with_its_version_and_listed()
@@ -95,7 +105,7 @@ public sealed class UserInboxActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Inbox_survives_a_restart()
+    public void Inbox_stopped_by_passivation_lists_the_same_after_a_restart_without_asking_its_conversations()
     {
         var inbox = StartInbox();
         Record(inbox, Entry(CameraChat, 2, T0, MessageNo(1)));
@@ -103,27 +113,84 @@ public sealed class UserInboxActorSpecs : Akka.TestKit.Xunit2.TestKit
         Record(inbox, Entry(CameraChat, 3, T0.AddMinutes(2)));
         var before = List(inbox);
 
-        Restart(ref inbox);
+        StopCleanly(inbox);
+        inbox = StartInbox();
 
         Expect.Sequence(before, List(inbox));
         Assert.Equal([0, 2], List(inbox).Select(summary => summary.UnreadCount).ToArray());
-        Assert.Equal(3, Record(inbox, Entry(CameraChat, 3, T0.AddMinutes(2))).Version); // still known: not persisted again
-        Assert.Equal(2, List(inbox).Length);
+        _conversations.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
-    public void Inbox_recovers_from_its_snapshot_and_the_events_after_it()
+    public void Inbox_that_crashed_asks_every_conversation_to_resend_its_summary_before_it_answers_a_list()
     {
-        var settings = Settings with { SnapshotEvery = 2 };
+        var inbox = StartInbox();
+        Record(inbox, Entry(CameraChat, 2, T0, MessageNo(1)));
+        Record(inbox, Entry(LensChat, 2, T0.AddMinutes(1), MessageNo(10)));
+
+        Crash(ref inbox);
+        _client.Send(inbox, new GetConversations(Seller));
+
+        var resends = new[] { _conversations.ExpectMsg<ConversationCommands.ResendSummary>(), _conversations.ExpectMsg<ConversationCommands.ResendSummary>() };
+        Assert.Equal([CameraChat, LensChat], resends.Select(resend => resend.ConversationId).OrderBy(id => id == CameraChat ? 0 : 1).ToArray());
+        Assert.All(resends, resend => Assert.Equal(Seller, resend.UserId));
+        _client.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // the list waits for the conversations
+        // Both changed while the inbox was down: the camera chat got two more messages, the lens chat was read.
+        inbox.Tell(new RecordSummary(Seller, Entry(CameraChat, 4, T0.AddMinutes(3), MessageNo(1), MessageNo(2), MessageNo(3))), _conversations.Ref);
+        inbox.Tell(new RecordSummary(Seller, Entry(LensChat, 3, T0.AddMinutes(1))), _conversations.Ref);
+
+        var list = _client.ExpectMsg<ConversationList>().Conversations;
+        Assert.Equal([(CameraChat, 3), (LensChat, 0)], list.Select(summary => (summary.ConversationId, summary.UnreadCount)).ToArray());
+    }
+
+    [Fact]
+    public void Summaries_recorded_after_a_clean_restart_are_asked_for_again_after_a_later_crash()
+    {
+        var inbox = StartInbox();
+        Record(inbox, Entry(CameraChat, 2, T0, MessageNo(1)));
+        StopCleanly(inbox);
+        inbox = StartInbox();
+        Record(inbox, Entry(CameraChat, 3, T0.AddMinutes(1), MessageNo(1), MessageNo(2)));
+
+        Crash(ref inbox);
+        _client.Send(inbox, new GetConversations(Seller));
+
+        Assert.Equal(new ConversationCommands.ResendSummary(CameraChat, Seller), _conversations.ExpectMsg<ConversationCommands.ResendSummary>());
+        inbox.Tell(new RecordSummary(Seller, Entry(CameraChat, 3, T0.AddMinutes(1), MessageNo(1), MessageNo(2))), _conversations.Ref);
+        Assert.Equal(2, Assert.Single(_client.ExpectMsg<ConversationList>().Conversations).UnreadCount);
+    }
+
+    [Fact]
+    public void Refresh_that_a_conversation_never_answers_ends_after_the_inbox_ack_timeout_with_what_the_inbox_holds()
+    {
+        var settings = Settings with { InboxAckTimeout = TimeSpan.FromMilliseconds(300) };
         var inbox = StartInbox(settings);
-        for (var version = 1; version <= 5; version++)
-            Record(inbox, Entry(version % 2 == 0 ? CameraChat : LensChat, version, T0.AddMinutes(version), MessageNo(version)));
-        var before = List(inbox);
+        Record(inbox, Entry(CameraChat, 2, T0, MessageNo(1)));
 
-        Restart(ref inbox, settings);
+        Crash(ref inbox, settings);
+        _client.Send(inbox, new GetConversations(Seller));
+        _conversations.ExpectMsg<ConversationCommands.ResendSummary>(); // and never answered
 
-        Expect.Sequence(before, List(inbox));
-        Assert.Equal([LensChat, CameraChat], List(inbox).Select(summary => summary.ConversationId).ToArray());
+        var list = _client.ExpectMsg<ConversationList>(TimeSpan.FromSeconds(5)).Conversations;
+        Assert.Equal((CameraChat, 1), (Assert.Single(list).ConversationId, list[0].UnreadCount));
+    }
+
+    [Fact]
+    public void Only_a_new_conversation_and_the_first_summary_after_a_snapshot_are_written_to_the_journal()
+    {
+        var inbox = StartInbox();
+        for (var version = 2; version <= 20; version++)
+            Record(inbox, Entry(CameraChat, version, T0.AddMinutes(version), MessageNo(version)));
+
+        var events = this.JournalOf($"inbox-{Seller}");
+
+        Assert.Equal([typeof(InboxEvents.SummaryRecorded)], events.Select(evt => evt.GetType()).ToArray());
+        StopCleanly(inbox);
+        inbox = StartInbox();
+        Record(inbox, Entry(CameraChat, 21, T0.AddMinutes(21)));
+        Record(inbox, Entry(CameraChat, 22, T0.AddMinutes(22)));
+        Assert.Equal([typeof(InboxEvents.SummaryRecorded), typeof(InboxEvents.SummariesInMemory)],
+            this.JournalOf($"inbox-{Seller}").Select(evt => evt.GetType()).ToArray());
     }
 
     [Fact]
@@ -284,7 +351,7 @@ public sealed class UserInboxActorSpecs : Akka.TestKit.Xunit2.TestKit
 
         var passivate = ExpectMsg<Passivate>(TimeSpan.FromSeconds(3));
 
-        Assert.IsType<PoisonPill>(passivate.StopMessage);
+        Assert.IsType<StopEntity>(passivate.StopMessage);
         Assert.Equal(inbox, LastSender);
     }
 }

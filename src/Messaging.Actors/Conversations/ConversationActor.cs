@@ -54,6 +54,11 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         Command<MarkRead>(Decide);
         Command<SetBlocked>(Decide);
         Command<StartTyping>(RelayTyping);
+        Command<ResendSummary>(resend =>
+        {
+            if (_state.IsParticipant(resend.UserId))
+                Sender.Tell(RecordSummaryFor(resend.UserId));
+        });
         Command<GetMessages>(query => Sender.Tell(_state.Answer(query)));
         Command<GetSummary>(query => Sender.Tell(_state.Answer(query)));
         Command<LocateMessages>(query => Sender.Tell(_state.Answer(query)));
@@ -103,7 +108,9 @@ public sealed class ConversationActor : EntityActor, IWithTimers
                 return;
             UpdateInboxes();
             _pending.Add(new PendingReply(LastSequenceNr, replyTo, decision.Reply, _clock.GetUtcNow() + _settings.InboxAckTimeout));
-            Timers.StartPeriodicTimer(nameof(RetryInboxUpdates), RetryInboxUpdates.Instance, _settings.InboxRetryInterval);
+            // Started once, not on every write: restarting it would postpone the deadline for as long as writes keep coming.
+            if (!Timers.IsTimerActive(nameof(RetryInboxUpdates)))
+                Timers.StartPeriodicTimer(nameof(RetryInboxUpdates), RetryInboxUpdates.Instance, _settings.InboxRetryInterval);
             SnapshotIfDue();
         });
     }
@@ -140,9 +147,13 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         foreach (var user in new[] { _state.ParticipantA, _state.ParticipantB })
         {
             if (_inboxVersions.GetValueOrDefault(user) < LastSequenceNr)
-                _inboxes.Tell(new InboxCommands.RecordSummary(user, new InboxEntry(_state.SummaryFor(user), [.._state.UnreadFor(user)], LastSequenceNr)));
+                _inboxes.Tell(RecordSummaryFor(user));
         }
     }
+
+    /// <summary>The user's view of this conversation now. The unread set is the state's own immutable set: no copy per write.</summary>
+    private InboxCommands.RecordSummary RecordSummaryFor(UserId user) =>
+        new(user, new InboxEntry(_state.SummaryFor(user), _state.UnreadFor(user), LastSequenceNr));
 
     private void ReleasePendingReplies()
     {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Messaging.Actors.Inbox;
 
 namespace Messaging.Actors.Conversations;
 
@@ -45,7 +46,8 @@ public static class ConversationCommands
 {
     /// <summary>
     /// Send a message. <see cref="RecipientId"/> and <see cref="ProductId"/> are the sender's claim about the
-    /// conversation: they start it when it does not exist yet and must match it when it does.
+    /// conversation: they start it when it does not exist yet and must match it when it does. Sent through the
+    /// sender's inbox, which takes the rate-limit permit on the way.
     /// </summary>
     public sealed record SendMessage(
         ConversationId ConversationId,
@@ -53,14 +55,27 @@ public static class ConversationCommands
         UserId? RecipientId,
         ProductId? ProductId,
         string Text,
-        SenderProfile Sender) : IWithConversationId;
+        SenderProfile Sender) : IRateLimited
+    {
+        UserId IWithUserId.UserId => SenderId;
+        PermitKind IRateLimited.Kind => PermitKind.Message;
+    }
 
     public sealed record MarkRead(ConversationId ConversationId, UserId ReaderId, ImmutableArray<MessageId> MessageIds) : IWithConversationId;
 
     public sealed record SetBlocked(ConversationId ConversationId, UserId UserId, bool Block) : IWithConversationId;
 
     /// <summary>The user is typing: told to the other participant, never persisted.</summary>
-    public sealed record StartTyping(ConversationId ConversationId, UserId UserId) : IWithConversationId;
+    public sealed record StartTyping(ConversationId ConversationId, UserId UserId) : IRateLimited
+    {
+        PermitKind IRateLimited.Kind => PermitKind.Typing;
+    }
+
+    /// <summary>
+    /// An inbox that recovered behind the journal asks for the user's summary again; answered (to the inbox) with
+    /// <see cref="InboxCommands.RecordSummary"/>.
+    /// </summary>
+    public sealed record ResendSummary(ConversationId ConversationId, UserId UserId) : IWithConversationId;
 }
 
 public static class ConversationQueries

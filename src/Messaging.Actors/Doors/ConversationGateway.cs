@@ -41,15 +41,13 @@ public sealed class ConversationGateway(
             return Rejection.Invalid("cannot send a message to yourself");
         if (await FindCounterpart(recipientId, productId, cancellationToken) is { } missing)
             return missing;
-        if (await Permit(me, PermitKind.Message, cancellationToken) is { } tooMany)
-            return tooMany;
 
         var sender = await directory.FindUser(me.Id, cancellationToken);
         var command = new ConversationCommands.SendMessage(
             conversationId ?? ConversationIdentity.For(productId, me.Id, recipientId!.Value),
             me.Id, recipientId, productId, request.Text!,
             new SenderProfile(sender?.Name ?? me.Name, sender?.Email ?? me.Email));
-        return await Ask(conversations.ActorRef, command, cancellationToken) switch
+        return await Ask(inboxes.ActorRef, command, cancellationToken) switch
         {
             MessageAccepted accepted => accepted.Message,
             var other => Refusal(other),
@@ -61,9 +59,7 @@ public sealed class ConversationGateway(
     {
         if (!TryParseRequired<ConversationId>(conversationIdText, "conversationId", out var conversationId, out var invalid))
             return invalid!;
-        if (await Permit(me, PermitKind.Typing, cancellationToken) is { } tooMany)
-            return tooMany;
-        return await Ask(conversations.ActorRef, new ConversationCommands.StartTyping(conversationId, me.Id), cancellationToken) switch
+        return await Ask(inboxes.ActorRef, new ConversationCommands.StartTyping(conversationId, me.Id), cancellationToken) switch
         {
             TypingAccepted accepted => accepted.Relayed,
             var other => Refusal(other),
@@ -161,10 +157,6 @@ public sealed class ConversationGateway(
         summary,
         summary.ProductId is { } product ? await directory.FindProduct(product, cancellationToken) : null,
         await directory.FindUser(summary.ParticipantId, cancellationToken));
-
-    /// <summary>Rate limits live in the user's inbox entity, so every door and every node counts against the same limit.</summary>
-    private async Task<Rejection?> Permit(Caller me, PermitKind kind, CancellationToken cancellationToken) =>
-        await Ask(inboxes.ActorRef, new InboxCommands.AcquirePermit(me.Id, kind), cancellationToken) as Rejection;
 
     private async Task<Rejection?> FindCounterpart(UserId? recipientId, ProductId? productId, CancellationToken cancellationToken)
     {

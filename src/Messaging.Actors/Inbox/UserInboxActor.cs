@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
+using Akka.Event;
 using Akka.Hosting;
+using Akka.Persistence;
 using Messaging.Actors.Conversations;
 using Messaging.Actors.Hosting;
 using static Messaging.Actors.Inbox.InboxCommands;
@@ -9,54 +11,66 @@ using static Messaging.Actors.Inbox.InboxCommands;
 namespace Messaging.Actors.Inbox;
 
 /// <summary>
-/// One user's conversation list with unread counts, so listing never touches every conversation. Holds the newest
-/// summary each conversation sent it; persists them so a restart does not need the conversations.
+/// One user's conversation list with unread counts, so listing never touches every conversation, and the user's
+/// rate limits. The conversations stay the authority and their journal the durable record: the inbox persists only
+/// that it holds a conversation, keeps every later summary in memory and saves them in a snapshot when it stops.
+/// A recovery that finds the journal ahead of the snapshot (a crash) asks each conversation for its summary again
+/// and answers no list or mark-read request before they all have.
 /// </summary>
-public sealed class UserInboxActor : EntityActor
+public sealed class UserInboxActor : EntityActor, IWithTimers
 {
+    private sealed class RefreshDeadline
+    {
+        public static readonly RefreshDeadline Instance = new();
+        private RefreshDeadline() { }
+    }
+
+    private readonly MessagingSettings _settings;
+    private readonly Func<IActorRef> _conversations;
     private readonly Dictionary<PermitKind, SlidingWindowLimit> _permits = new();
+    private readonly HashSet<ConversationId> _refreshing = new();
     private UserInboxState _state;
+    /// <summary>True once the journal says that summaries newer than the last snapshot exist (only in memory).</summary>
+    private bool _aheadOfSnapshot;
 
     public UserInboxActor(string entityId, MessagingSettings settings, Func<IActorRef> conversations) : base(settings)
     {
+        _settings = settings;
+        _conversations = conversations;
         _state = UserInboxState.Empty(new UserId(Guid.Parse(entityId)));
         PersistenceId = $"inbox-{entityId}";
 
         Recover<InboxEvents.SummaryRecorded>(recorded => _state = _state.Apply(recorded));
+        Recover<InboxEvents.SummariesInMemory>(_ => { });
+        Recover<RecoveryCompleted>(_ => RefreshIfBehind());
 
-        Command<RecordSummary>(record =>
+        Command<RecordSummary>(OnRecordSummary);
+        Command<IRateLimited>(OnRateLimited);
+        Command<InboxQueries.GetConversations>(query =>
         {
-            var acknowledgement = new InboxReplies.SummaryAcknowledged(record.UserId, record.Entry.Summary.ConversationId, record.Entry.Version);
-            if (!_state.IsNewer(record.Entry))
-            {
-                Sender.Tell(acknowledgement);
-                return;
-            }
-            var conversation = Sender;
-            Persist(new InboxEvents.SummaryRecorded(record.UserId, record.Entry), recorded =>
-            {
-                _state = _state.Apply(recorded);
-                conversation.Tell(acknowledgement);
-                SnapshotIfDue();
-            });
+            if (Refreshing) Stash.Stash();
+            else Sender.Tell(new InboxReplies.ConversationList(_state.Conversations()));
         });
-        Command<AcquirePermit>(acquire =>
-        {
-            var (capacity, what) = acquire.Kind == PermitKind.Message ? (settings.MessagesPerMinute, "messages") : (settings.TypingPerMinute, "typing notices");
-            var now = DateTimeOffset.UtcNow;
-            var (allowed, retryAfter, next) = _permits.GetValueOrDefault(acquire.Kind, SlidingWindowLimit.Empty).Take(now, capacity, TimeSpan.FromMinutes(1));
-            _permits[acquire.Kind] = next;
-            Sender.Tell(allowed
-                ? new InboxReplies.PermitGranted(acquire.Kind)
-                : Rejection.TooManyRequests($"at most {capacity} {what} per minute", retryAfter));
-        });
-        Command<InboxQueries.GetConversations>(_ => Sender.Tell(new InboxReplies.ConversationList(_state.Conversations())));
         Command<MarkRead>(markRead =>
-            MarkReadFanOut.Run(conversations(), markRead.UserId, _state.Plan(markRead.MessageIds), _state.Entries.Keys.ToList(), settings.MarkReadBudget)
-                .PipeTo(Sender));
+        {
+            if (Refreshing) Stash.Stash();
+            else
+                MarkReadFanOut.Run(_conversations(), markRead.UserId, _state.Plan(markRead.MessageIds), _state.Entries.Keys.ToList(), settings.MarkReadBudget)
+                    .PipeTo(Sender);
+        });
+        Command<RefreshDeadline>(_ =>
+        {
+            Log.Warning("Inbox {0}: {1} conversations did not resend their summaries in time; answering with what it holds", PersistenceId, _refreshing.Count);
+            _refreshing.Clear();
+            Stash.UnstashAll();
+        });
     }
 
     public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private bool Refreshing => _refreshing.Count > 0;
 
     public static Props PropsFor(string entityId, MessagingSettings settings, Func<IActorRef> conversations) =>
         Props.Create(() => new UserInboxActor(entityId, settings, conversations));
@@ -64,6 +78,93 @@ public sealed class UserInboxActor : EntityActor
     protected override void RestoreSnapshot(object snapshot) => _state = UserInboxState.FromSnapshot((UserInboxSnapshot)snapshot);
 
     protected override object TakeSnapshot() => _state.ToSnapshot();
+
+    /// <summary>Saves the in-memory summaries, then stops; if the snapshot fails, the next recovery refreshes instead.</summary>
+    protected override void OnStopRequested()
+    {
+        if (!_aheadOfSnapshot)
+        {
+            Context.Stop(Self);
+            return;
+        }
+        TakeSnapshotNow();
+        Become(() =>
+        {
+            Command<SaveSnapshotSuccess>(saved =>
+            {
+                if (!DeleteSnapshotsBefore(saved.Metadata))
+                    Context.Stop(Self);
+            });
+            Command<SaveSnapshotFailure>(failed =>
+            {
+                Log.Warning(failed.Cause, "Inbox {0} could not save its summaries; its next recovery asks its conversations", PersistenceId);
+                Context.Stop(Self);
+            });
+            Command<DeleteSnapshotsSuccess>(_ => Context.Stop(Self));
+            Command<DeleteSnapshotsFailure>(_ => Context.Stop(Self));
+            // A stopping entity gets nothing through the shard; a conversation resends what is not acknowledged.
+            CommandAny(_ => { });
+        });
+    }
+
+    /// <summary>Events after the newest snapshot mean the last run held summaries that only the conversations still know.</summary>
+    private void RefreshIfBehind()
+    {
+        if (LastSequenceNr <= LastSnapshotSequenceNr)
+            return;
+        _aheadOfSnapshot = true;
+        foreach (var conversation in _state.Entries.Keys)
+        {
+            _refreshing.Add(conversation);
+            _conversations().Tell(new ConversationCommands.ResendSummary(conversation, _state.Owner));
+        }
+        if (Refreshing)
+            Timers.StartSingleTimer(nameof(RefreshDeadline), RefreshDeadline.Instance, _settings.InboxAckTimeout);
+    }
+
+    private void OnRecordSummary(RecordSummary record)
+    {
+        var conversation = Sender;
+        var acknowledgement = new InboxReplies.SummaryAcknowledged(record.UserId, record.Entry.Summary.ConversationId, record.Entry.Version);
+        if (_state.IsNew(acknowledgement.ConversationId))
+            Persist(new InboxEvents.SummaryRecorded(record.UserId, record.Entry), recorded =>
+            {
+                Recorded(recorded.Entry, conversation, acknowledgement);
+                // The snapshot holds everything so far; the next in-memory summary is ahead of it again.
+                _aheadOfSnapshot = !SnapshotIfDue();
+            });
+        else if (!_aheadOfSnapshot && _state.IsNewer(record.Entry))
+            Persist(new InboxEvents.SummariesInMemory(record.UserId), _ =>
+            {
+                _aheadOfSnapshot = true;
+                Recorded(record.Entry, conversation, acknowledgement);
+            });
+        else
+            Recorded(record.Entry, conversation, acknowledgement);
+    }
+
+    private void Recorded(InboxEntry entry, IActorRef conversation, InboxReplies.SummaryAcknowledged acknowledgement)
+    {
+        _state = _state.Record(entry);
+        conversation.Tell(acknowledgement);
+        if (_refreshing.Remove(entry.Summary.ConversationId) && !Refreshing)
+        {
+            Timers.Cancel(nameof(RefreshDeadline));
+            Stash.UnstashAll();
+        }
+    }
+
+    /// <summary>Rate limits live here, so every door and every node counts against the same limit; the command goes on to its conversation.</summary>
+    private void OnRateLimited(IRateLimited command)
+    {
+        var (capacity, what) = command.Kind == PermitKind.Message ? (_settings.MessagesPerMinute, "messages") : (_settings.TypingPerMinute, "typing notices");
+        var (allowed, retryAfter, next) = _permits.GetValueOrDefault(command.Kind, SlidingWindowLimit.Empty).Take(DateTimeOffset.UtcNow, capacity, TimeSpan.FromMinutes(1));
+        _permits[command.Kind] = next;
+        if (allowed)
+            _conversations().Forward(command);
+        else
+            Sender.Tell(Rejection.TooManyRequests($"at most {capacity} {what} per minute", retryAfter));
+    }
 }
 
 /// <summary>Routes by user id over a fixed number of shards.</summary>

@@ -19,8 +19,14 @@ public sealed record UserInboxState(UserId Owner, ImmutableDictionary<Conversati
     public bool IsNewer(InboxEntry entry) =>
         !Entries.TryGetValue(entry.Summary.ConversationId, out var held) || entry.Version > held.Version;
 
-    public UserInboxState Apply(SummaryRecorded recorded) =>
-        IsNewer(recorded.Entry) ? this with { Entries = Entries.SetItem(recorded.Entry.Summary.ConversationId, recorded.Entry) } : this;
+    /// <summary>True when the inbox does not hold the conversation yet, so recording it must be persisted.</summary>
+    public bool IsNew(ConversationId conversation) => !Entries.ContainsKey(conversation);
+
+    public UserInboxState Apply(SummaryRecorded recorded) => Record(recorded.Entry);
+
+    /// <summary>Keeps the entry if it is newer than the one held.</summary>
+    public UserInboxState Record(InboxEntry entry) =>
+        IsNewer(entry) ? this with { Entries = Entries.SetItem(entry.Summary.ConversationId, entry) } : this;
 
     public ImmutableArray<ConversationSummary> Conversations() =>
     [
@@ -34,7 +40,7 @@ public sealed record UserInboxState(UserId Owner, ImmutableDictionary<Conversati
     {
         var wanted = messageIds.Distinct().ToImmutableArray();
         var known = Entries.Values
-            .Select(entry => (entry.Summary.ConversationId, Ids: wanted.Intersect(entry.UnreadMessageIds).ToImmutableArray()))
+            .Select(entry => (entry.Summary.ConversationId, Ids: wanted.Where(entry.UnreadMessageIds.Contains).ToImmutableArray()))
             .Where(found => !found.Ids.IsEmpty)
             .ToImmutableDictionary(found => found.ConversationId, found => found.Ids);
         var located = known.Values.SelectMany(ids => ids).ToHashSet();

@@ -30,12 +30,14 @@ public sealed class MessagingSerializer(ExtendedActorSystem system) : Serializer
         [typeof(ConversationSnapshot)] = "cv-snapshot",
         // persisted: inbox
         [typeof(InboxEvents.SummaryRecorded)] = "ib-recorded",
+        [typeof(InboxEvents.SummariesInMemory)] = "ib-in-memory",
         [typeof(UserInboxSnapshot)] = "ib-snapshot",
         // between nodes: conversation protocol
         [typeof(ConversationCommands.SendMessage)] = "cv-c-send",
         [typeof(ConversationCommands.MarkRead)] = "cv-c-read",
         [typeof(ConversationCommands.SetBlocked)] = "cv-c-block",
         [typeof(ConversationCommands.StartTyping)] = "cv-c-typing",
+        [typeof(ConversationCommands.ResendSummary)] = "cv-c-resend",
         [typeof(ConversationQueries.GetMessages)] = "cv-q-messages",
         [typeof(ConversationQueries.GetSummary)] = "cv-q-summary",
         [typeof(ConversationQueries.LocateMessages)] = "cv-q-locate",
@@ -51,12 +53,10 @@ public sealed class MessagingSerializer(ExtendedActorSystem system) : Serializer
         // between nodes: inbox protocol
         [typeof(InboxCommands.RecordSummary)] = "ib-c-record",
         [typeof(InboxCommands.MarkRead)] = "ib-c-read",
-        [typeof(InboxCommands.AcquirePermit)] = "ib-c-permit",
         [typeof(InboxQueries.GetConversations)] = "ib-q-list",
         [typeof(InboxReplies.SummaryAcknowledged)] = "ib-r-ack",
         [typeof(InboxReplies.ConversationList)] = "ib-r-list",
         [typeof(InboxReplies.MarkedRead)] = "ib-r-read",
-        [typeof(InboxReplies.PermitGranted)] = "ib-r-permit",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> Types = Manifests.ToFrozenDictionary(pair => pair.Value, pair => pair.Key);

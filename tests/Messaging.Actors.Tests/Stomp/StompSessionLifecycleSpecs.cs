@@ -144,7 +144,7 @@ public sealed class StompSessionLifecycleSpecs(ITestOutputHelper output) : Stomp
     {
         var session = ConnectedSession(QuietSettings with { MaxQueuedFrames = 3 });
         Feed(session, Frame("SEND", $$"""{"conversationId":"{{CameraChat}}","text":"one"}""", ("destination", "/app/message.send")));
-        Inboxes.ExpectMsg<Messaging.Actors.Inbox.InboxCommands.AcquirePermit>(Wait); // left unanswered: the session is busy
+        Inboxes.ExpectMsg<Messaging.Actors.Conversations.ConversationCommands.SendMessage>(Wait); // left unanswered: the session is busy
 
         Feed(session, string.Concat(Enumerable.Repeat(Frame("ACK", "", ("id", "1")), 3)));
         ExpectNothingWritten();

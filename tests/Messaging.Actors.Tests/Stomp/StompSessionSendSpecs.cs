@@ -21,30 +21,23 @@ public sealed class StompSessionSendSpecs(ITestOutputHelper output) : StompSessi
     private static string SendFrame(string text, string receipt) =>
         Frame("SEND", SendBody(text), ("destination", "/app/message.send"), ("content-type", "application/json"), ("receipt", receipt));
 
-    private void GrantPermit(PermitKind kind, UserId? user = null)
-    {
-        Assert.Equal(new InboxCommands.AcquirePermit(user ?? Buyer, kind), Inboxes.ExpectMsg<InboxCommands.AcquirePermit>(Wait));
-        Inboxes.Reply(new PermitGranted(kind));
-    }
-
     // ---- /app/message.send ----
 
     [Fact]
-    public void Message_send_asks_a_permit_then_the_conversation_and_is_receipted_only_after_it_accepted()
+    public void Message_send_goes_through_the_senders_inbox_and_is_receipted_only_after_it_was_accepted()
     {
         var session = ConnectedSession();
 
         Feed(session, SendFrame("Is this still available?", "send-1"));
 
-        GrantPermit(PermitKind.Message);
-        var command = Conversations.ExpectMsg<SendMessage>(Wait);
+        var command = Inboxes.ExpectMsg<SendMessage>(Wait);
         // The sender is shown with the directory's name and email, not the token's.
         Assert.Equal(
             new SendMessage(CameraChat, Buyer, null, null, "Is this still available?", new SenderProfile("Jane Smith", "jane@example.com")),
             command);
         ExpectNothingWritten();
 
-        Conversations.Reply(new MessageAccepted(BuyerMessage(1, "Is this still available?")));
+        Inboxes.Reply(new MessageAccepted(BuyerMessage(1, "Is this still available?")));
         ExpectReceipt("send-1");
         Assert.False(Transport.IsClosed);
     }
@@ -57,11 +50,10 @@ public sealed class StompSessionSendSpecs(ITestOutputHelper output) : StompSessi
         Feed(session, Frame("SEND", $$"""{"recipientId":"{{Seller}}","productId":"{{Camera}}","text":"Hello"}""",
             ("destination", "/app/message.send"), ("receipt", "open")));
 
-        GrantPermit(PermitKind.Message);
-        var command = Conversations.ExpectMsg<SendMessage>(Wait);
+        var command = Inboxes.ExpectMsg<SendMessage>(Wait);
         Assert.Equal((CameraChat, Buyer, (UserId?)Seller, (ProductId?)Camera, "Hello"),
             (command.ConversationId, command.SenderId, command.RecipientId, command.ProductId, command.Text));
-        Conversations.Reply(new MessageAccepted(BuyerMessage(1, "Hello")));
+        Inboxes.Reply(new MessageAccepted(BuyerMessage(1, "Hello")));
         ExpectReceipt("open");
     }
 
@@ -71,9 +63,8 @@ public sealed class StompSessionSendSpecs(ITestOutputHelper output) : StompSessi
         var session = ConnectedSession();
 
         Feed(session, Frame("SEND", SendBody("hi"), ("destination", "/app/message.send")));
-        GrantPermit(PermitKind.Message);
-        Conversations.ExpectMsg<SendMessage>(Wait);
-        Conversations.Reply(new MessageAccepted(BuyerMessage(1, "hi")));
+        Inboxes.ExpectMsg<SendMessage>(Wait);
+        Inboxes.Reply(new MessageAccepted(BuyerMessage(1, "hi")));
 
         ExpectNothingWritten();
         Assert.False(Transport.IsClosed);
@@ -86,19 +77,16 @@ public sealed class StompSessionSendSpecs(ITestOutputHelper output) : StompSessi
 
         Feed(session, SendFrame("first", "r1") + SendFrame("second", "r2"));
 
-        GrantPermit(PermitKind.Message);
-        Assert.Equal("first", Conversations.ExpectMsg<SendMessage>(Wait).Text);
-        var firstAsker = Conversations.LastSender;
-        // The second SEND waits, not even its permit is asked, until the first is answered.
+        Assert.Equal("first", Inboxes.ExpectMsg<SendMessage>(Wait).Text);
+        var firstAsker = Inboxes.LastSender;
+        // The second SEND waits until the first is answered.
         Inboxes.ExpectNoMsg(Quiet);
-        Conversations.ExpectNoMsg(TimeSpan.Zero);
         ExpectNothingWritten(TimeSpan.Zero);
 
         firstAsker.Tell(new MessageAccepted(BuyerMessage(1, "first")));
         ExpectReceipt("r1");
-        GrantPermit(PermitKind.Message);
-        Assert.Equal("second", Conversations.ExpectMsg<SendMessage>(Wait).Text);
-        Conversations.Reply(new MessageAccepted(BuyerMessage(2, "second")));
+        Assert.Equal("second", Inboxes.ExpectMsg<SendMessage>(Wait).Text);
+        Inboxes.Reply(new MessageAccepted(BuyerMessage(2, "second")));
         ExpectReceipt("r2");
     }
 
@@ -109,9 +97,8 @@ public sealed class StompSessionSendSpecs(ITestOutputHelper output) : StompSessi
         SubscribeErrors(session);
 
         Feed(session, SendFrame("hello?", "send-1"));
-        GrantPermit(PermitKind.Message);
-        Conversations.ExpectMsg<SendMessage>(Wait);
-        Conversations.Reply(Rejection.Forbidden("this conversation is blocked"));
+        Inboxes.ExpectMsg<SendMessage>(Wait);
+        Inboxes.Reply(Rejection.Forbidden("this conversation is blocked"));
 
         Assert.Equal(ErrorEventJson(403, "this conversation is blocked", "send-1"), ExpectMessage("errors", Destination.Errors, messageId: "1"));
         Feed(session, Frame("ACK", "", ("id", "1"), ("receipt", "still-open")));
@@ -120,17 +107,17 @@ public sealed class StompSessionSendSpecs(ITestOutputHelper output) : StompSessi
     }
 
     [Fact]
-    public void Message_send_past_the_rate_limit_is_a_429_error_event_and_never_reaches_the_conversation()
+    public void Message_send_refused_by_the_rate_limit_is_a_429_error_event()
     {
         var session = ConnectedSession();
         SubscribeErrors(session);
 
         Feed(session, SendFrame("spam", "send-61"));
-        Inboxes.ExpectMsg<InboxCommands.AcquirePermit>(Wait);
+        Inboxes.ExpectMsg<SendMessage>(Wait);
         Inboxes.Reply(Rejection.TooManyRequests("at most 60 messages per minute", TimeSpan.FromSeconds(30)));
 
         Assert.Equal(ErrorEventJson(429, "at most 60 messages per minute", "send-61"), ExpectMessage("errors", Destination.Errors));
-        Conversations.ExpectNoMsg(Quiet);
+        Conversations.ExpectNoMsg(Quiet); // the inbox refused it: nothing went on
         Assert.False(Transport.IsClosed);
     }
 
@@ -222,8 +209,7 @@ public sealed class StompSessionSendSpecs(ITestOutputHelper output) : StompSessi
         SubscribeErrors(session);
 
         Feed(session, SendFrame("anyone?", "slow"));
-        GrantPermit(PermitKind.Message);
-        Conversations.ExpectMsg<SendMessage>(Wait);
+        Inboxes.ExpectMsg<SendMessage>(Wait);
 
         Assert.Equal(ErrorEventJson(503, "the service did not answer in time; retry shortly", "slow"), ExpectMessage("errors", Destination.Errors));
         Assert.False(Transport.IsClosed);
@@ -232,16 +218,15 @@ public sealed class StompSessionSendSpecs(ITestOutputHelper output) : StompSessi
     // ---- the other /app destinations ----
 
     [Fact]
-    public void Typing_start_asks_a_typing_permit_then_the_conversation()
+    public void Typing_start_goes_through_the_typists_inbox()
     {
         var session = ConnectedSession();
 
         Feed(session, Frame("SEND", $$"""{"conversationId":"{{CameraChat}}"}""", ("destination", "/app/typing.start"), ("receipt", "typing")));
 
-        GrantPermit(PermitKind.Typing);
-        Assert.Equal(new StartTyping(CameraChat, Buyer), Conversations.ExpectMsg<StartTyping>(Wait));
+        Assert.Equal(new StartTyping(CameraChat, Buyer), Inboxes.ExpectMsg<StartTyping>(Wait));
         ExpectNothingWritten();
-        Conversations.Reply(new TypingAccepted(true));
+        Inboxes.Reply(new TypingAccepted(true));
         ExpectReceipt("typing");
     }
 
