@@ -36,6 +36,12 @@ public sealed record MessagingSettings
     /// <summary>Typing notices of one user in one conversation closer together than this are accepted but not relayed.</summary>
     public TimeSpan TypingThrottle { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Sends one node works on at once, over both doors. A send past this is refused at once (503, or a STOMP error
+    /// event with code 503) instead of queueing: under overload the accepted ones stay fast and the rest can retry.
+    /// </summary>
+    public int MaxSendsInFlight { get; init; } = 1000;
+
     /// <summary>Throws with every problem found, so a bad setting stops start-up instead of misbehaving later.</summary>
     public MessagingSettings Validate()
     {
@@ -49,6 +55,7 @@ public sealed record MessagingSettings
         if (MessagesPerMinute < 1) problems.Add($"MessagesPerMinute must be at least 1, was {MessagesPerMinute}");
         if (TypingPerMinute < 1) problems.Add($"TypingPerMinute must be at least 1, was {TypingPerMinute}");
         if (TypingThrottle < TimeSpan.Zero) problems.Add($"TypingThrottle must not be negative, was {TypingThrottle}");
+        if (MaxSendsInFlight < 1) problems.Add($"MaxSendsInFlight must be at least 1, was {MaxSendsInFlight}");
         if (HistoryPageSize is < 1 or > 1000) problems.Add($"HistoryPageSize must be 1..1000, was {HistoryPageSize}");
         return problems.Count == 0 ? this : throw new InvalidOperationException("Invalid Messaging settings: " + string.Join("; ", problems));
     }

@@ -22,6 +22,7 @@ public sealed class MessagingSettingsSpecs
         Assert.Equal(TimeSpan.FromMilliseconds(500), defaults.InboxRetryInterval);
         Assert.Equal(TimeSpan.FromSeconds(10), defaults.AskTimeout);
         Assert.Equal(100, defaults.HistoryPageSize);
+        Assert.Equal(1000, defaults.MaxSendsInFlight);
     }
 
     public static TheoryData<string, MessagingSettings> InvalidSettings => new()
@@ -39,6 +40,7 @@ public sealed class MessagingSettingsSpecs
         { "AskTimeout", new MessagingSettings { AskTimeout = TimeSpan.FromSeconds(1) } },
         { "HistoryPageSize", new MessagingSettings { HistoryPageSize = 0 } },
         { "HistoryPageSize", new MessagingSettings { HistoryPageSize = 1_001 } },
+        { "MaxSendsInFlight", new MessagingSettings { MaxSendsInFlight = 0 } },
     };
 
     [Theory]

@@ -27,6 +27,8 @@ public sealed class ConversationGateway(
 {
     public const int MaxMarkReadIds = 1000;
 
+    private readonly AdmissionGate _sends = new(settings.MaxSendsInFlight);
+
     public async Task<Outcome<ChatMessage>> Send(Caller me, SendMessageRequest request, CancellationToken cancellationToken)
     {
         if (ConversationState.ValidateText(request.Text) is { } invalidText)
@@ -39,6 +41,9 @@ public sealed class ConversationGateway(
             return Rejection.Invalid("conversationId or recipientId is required");
         if (recipientId == me.Id)
             return Rejection.Invalid("cannot send a message to yourself");
+        using var admitted = _sends.TryEnter();
+        if (admitted is null)
+            return Rejection.Unavailable("the server is at capacity; retry shortly");
         if (await FindCounterpart(recipientId, productId, cancellationToken) is { } missing)
             return missing;
 

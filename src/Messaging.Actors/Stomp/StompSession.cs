@@ -80,6 +80,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     private Caller? _caller;
     private bool _busy;
     private bool _closing;
+    private bool _receivingPaused;
     private long _messageCount;
     private TimeSpan _clientHeartBeat;
     private DateTime _lastReceived = DateTime.UtcNow;
@@ -175,16 +176,24 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         }
         foreach (var frame in frames)
             _frames.Enqueue(frame);
-        if (_frames.Count > _settings.MaxQueuedFrames)
-            Fail("too many frames in flight", $"at most {_settings.MaxQueuedFrames} frames may wait for the ones before them");
-        else
-            HandleQueuedFrames();
+        HandleQueuedFrames();
     }
 
     private void HandleQueuedFrames()
     {
         while (!_busy && !_closing && _frames.TryDequeue(out var frame))
             Handle(frame);
+        // Back-pressure: the client waits in TCP while too much is queued here; a hysteresis avoids flapping.
+        if (!_receivingPaused && _frames.Count >= _settings.MaxQueuedFrames)
+            SetReceiving(false);
+        else if (_receivingPaused && _frames.Count <= _settings.MaxQueuedFrames / 2)
+            SetReceiving(true);
+    }
+
+    private void SetReceiving(bool receiving)
+    {
+        _receivingPaused = !receiving;
+        _transport.SetReceiving(receiving);
     }
 
     private void Handle(StompFrame frame)

@@ -13,7 +13,7 @@ public sealed record StompSettings
 
     public int MaxSubscriptions { get; init; } = 64;
 
-    /// <summary>Frames received but not yet handled (a SEND waits for the one before it); more is a client flooding us.</summary>
+    /// <summary>Frames received but not yet handled (a SEND waits for the one before it); past this the session stops reading until half are handled.</summary>
     public int MaxQueuedFrames { get; init; } = 128;
 
     /// <summary>Frames waiting to be written to the client; a client that stops reading is disconnected past this.</summary>
@@ -56,6 +56,12 @@ public interface IStompTransport
 
     /// <summary>Writes what is queued, then closes the connection.</summary>
     void Close();
+
+    /// <summary>
+    /// Stops or resumes reading from the client. A session that has more frames waiting than it will queue pauses
+    /// its transport, so a client that sends faster than it is served is slowed down by TCP, not buffered by us.
+    /// </summary>
+    void SetReceiving(bool receiving);
 }
 
 /// <summary>Validates a bearer token; null when it is not valid.</summary>

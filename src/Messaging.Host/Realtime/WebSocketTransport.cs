@@ -20,9 +20,20 @@ public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IS
     private readonly Channel<ReadOnlyMemory<byte>> _outgoing = Channel.CreateBounded<ReadOnlyMemory<byte>>(
         new BoundedChannelOptions(queueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
+    /// <summary>Completed when reading may go on; null while it may.</summary>
+    private TaskCompletionSource? _paused;
+
     public bool TrySend(ReadOnlyMemory<byte> bytes) => _outgoing.Writer.TryWrite(bytes);
 
     public void Close() => _outgoing.Writer.TryComplete();
+
+    public void SetReceiving(bool receiving)
+    {
+        if (receiving)
+            Interlocked.Exchange(ref _paused, null)?.TrySetResult();
+        else
+            Interlocked.CompareExchange(ref _paused, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+    }
 
     /// <summary>Pumps both directions until either side closes, then tells the session.</summary>
     public async Task Run(IActorRef session, CancellationToken aborted)
@@ -34,6 +45,8 @@ public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IS
         {
             while (socket.State == WebSocketState.Open && !writing.IsCompleted)
             {
+                if (Volatile.Read(ref _paused) is { } paused)
+                    await paused.Task.WaitAsync(receiving.Token);
                 // Wait for data without holding a buffer, so an idle connection costs none.
                 var ready = await socket.ReceiveAsync(Memory<byte>.Empty, receiving.Token);
                 if (ready.MessageType == WebSocketMessageType.Close)

@@ -46,6 +46,11 @@ public sealed class RecordingTransport(IActorRef probe) : IStompTransport
 
     public bool IsClosed => Volatile.Read(ref _closes) > 0;
 
+    /// <summary>False while the session has told the transport to stop reading from the client.</summary>
+    public bool IsReceiving { get; private set; } = true;
+
+    public void SetReceiving(bool receiving) => IsReceiving = receiving;
+
     /// <summary>From now on the client "stops reading": every write is refused.</summary>
     public void RefuseWrites() => _refusing = true;
 
