@@ -42,6 +42,23 @@ public sealed class WebSocketMessagingTests(RealtimeHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_client_sending_far_more_frames_than_are_queued_is_slowed_down_not_dropped_and_every_send_is_stored_in_order()
+    {
+        var (alice, bob, conversationId, _) = await Conversation(Host);
+        await using var aliceClient = await StompTestClient.ConnectAsync(alice, "alice");
+        const int burst = 400; // over three times the frames a session queues before it stops reading (Stomp:MaxQueuedFrames)
+        var frames = Enumerable.Range(1, burst).Select(n => StompEncoder.Encode(StompFrame.WithText(StompCommand.Send,
+            $$"""{"conversationId":"{{conversationId}}","text":"burst {{n}}"}""", ("destination", "/app/message.send"), ("receipt", $"b{n}"))).ToArray());
+
+        await aliceClient.SendRawAsync(frames.SelectMany(frame => frame.ToArray()).ToArray());
+
+        for (var n = 1; n <= burst; n++)
+            await aliceClient.ExpectReceiptAsync($"b{n}", TimeSpan.FromSeconds(60));
+        var history = (await bob.MessagesOk($"conversationId={conversationId}&limit=100")).Items();
+        Assert.Equal(Enumerable.Range(burst - 99, 100).Select(n => $"burst {n}"), history.Select(message => message.Str("text")));
+    }
+
+    [Fact]
     public async Task The_recipient_gets_a_NEW_MESSAGE_preview_on_its_notification_queue_and_the_sender_does_not()
     {
         var (alice, bob, conversationId, _) = await Conversation(Host);
