@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using Messaging.Load.Recording;
+using Messaging.Load.Results;
+using Messaging.Load.Scheduling;
+
+namespace Messaging.Load.Scenarios;
+
+/// <summary>One REST read a probe makes in turn with the others: an endpoint name for the figures, the path, whose token.</summary>
+public sealed record HttpRead(string Endpoint, string PathAndQuery, string Token);
+
+/// <summary>
+/// REST reads at a low steady rate beside the load, scheduled open loop like the sends: a read's latency runs from the
+/// moment it was due, and the reads never wait for each other.
+/// </summary>
+public sealed class HttpProbe(HttpClient http, IReadOnlyList<HttpRead> reads, double rate, TimeProvider clock, OpenLoopDriver driver)
+{
+    private readonly ConcurrentDictionary<string, LatencyHistogram> _latency = new();
+    private readonly ConcurrentDictionary<string, long> _failures = new();
+
+    public async Task RunAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var schedule = SendSchedule.AtRate(rate, duration, reads.Count);
+        var start = clock.GetTimestamp();
+        var pending = new List<Task>();
+        await driver.RunAsync(schedule, start,
+            (index, reader) => pending.Add(ReadAsync(reads[reader], schedule.DueTimestamp(start, index, clock.TimestampFrequency), cancellationToken)),
+            cancellationToken);
+        await Task.WhenAll(pending);
+    }
+
+    public HttpFigures Figures() => new(
+        new SortedDictionary<string, LatencySummary>(_latency.ToDictionary(entry => entry.Key, entry => entry.Value.Summary())),
+        new SortedDictionary<string, long>(_failures));
+
+    private async Task ReadAsync(HttpRead read, long due, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, read.PathAndQuery);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", read.Token);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            if (response.IsSuccessStatusCode)
+                _latency.GetOrAdd(read.Endpoint, _ => new LatencyHistogram()).Record(clock.GetElapsedTime(due));
+            else
+                Fail($"{read.Endpoint} {(int)response.StatusCode}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            Fail($"{read.Endpoint} {e.GetType().Name}");
+        }
+    }
+
+    private void Fail(string reason) => _failures.AddOrUpdate(reason, 1, (_, count) => count + 1);
+}
