@@ -22,7 +22,7 @@ public sealed class MessagingSettingsSpecs
         Assert.Equal(TimeSpan.FromMilliseconds(500), defaults.InboxRetryInterval);
         Assert.Equal(TimeSpan.FromSeconds(10), defaults.AskTimeout);
         Assert.Equal(100, defaults.HistoryPageSize);
-        Assert.Equal(1000, defaults.MaxSendsInFlight);
+        Assert.Equal(256, defaults.MaxSendsInFlight);
     }
 
     public static TheoryData<string, MessagingSettings> InvalidSettings => new()

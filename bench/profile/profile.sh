@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# CPU profile of the send path: a fresh Release server on PostgreSQL under a steady open-loop load (RATE msg/s offered),
+# sampled on the CPU with Linux perf (cpu-clock, JIT frames named through DOTNET_PerfMapEnabled) for 10 s in the middle
+# of the run, then summed by function (self) and by caller chain.
+#   bench/profile/profile.sh [RATE] [SECONDS]     (defaults 1500 msg/s, 60 s)
+# Needs perf (apt-get install linux-perf). Output: /tmp/messaging-bench/profile.* and the top functions.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rate=${1:-1500}; seconds=${2:-60}
+port=5057; logs=${TMPDIR:-/tmp}/messaging-bench; mkdir -p "$logs"
+database="Host=localhost;Port=5432;Username=messaging;Password=messaging;Database=messaging_bench"
+ulimit -n "$(ulimit -Hn)"
+dotnet build -c Release src/Messaging.Host -v quiet -nologo >/dev/null
+dotnet build -c Release bench/Messaging.Load -v quiet -nologo >/dev/null
+su postgres -c "psql -qc 'drop database if exists messaging_bench' && psql -qc 'create database messaging_bench owner messaging'" >/dev/null
+ASPNETCORE_ENVIRONMENT=Development Messaging__Store=postgres ConnectionStrings__Messaging="$database;Maximum Pool Size=50" \
+  Messaging__MessagesPerMinute=1000000 Logging__LogLevel__Default=Warning akka__loglevel=WARNING DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 \
+  dotnet src/Messaging.Host/bin/Release/net10.0/Messaging.Host.dll --urls "http://127.0.0.1:$port" >"$logs/profile-server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.5; done
+dotnet bench/Messaging.Load/bin/Release/net10.0/Messaging.Load.dll latency --url "http://127.0.0.1:$port" --server-pid "$server" \
+  --database "$database" --server-messages-per-minute 1000000 --rate "$rate" --load 1 --seconds "$seconds" --label profile --results "$logs" &
+load=$!
+# Setting up (users, 2,000 connections, opening messages) takes a while: sample well after it.
+sleep $(( seconds / 2 + 20 ))
+perf record -e cpu-clock -F 499 -g -p "$server" -o "$logs/profile.perf" -- sleep 10 2>/dev/null
+wait $load
+perf report -i "$logs/profile.perf" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -60 >"$logs/profile-self.txt"
+perf report -i "$logs/profile.perf" --children --sort dso,symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -120 >"$logs/profile-total.txt"
+echo "== self =="; cat "$logs/profile-self.txt"; echo "== with callees =="; cat "$logs/profile-total.txt"
