@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CPU profile of the send path: a fresh Release server on PostgreSQL under a steady open-loop load (RATE msg/s offered),
 # sampled on the CPU with Linux perf (cpu-clock, JIT frames named through DOTNET_PerfMapEnabled) for 10 s in the middle
-# of the run, then summed by function (self) and by caller chain.
+# of the run, then split into the stages of a send (bench/profile/stages.py) and listed by function.
 #   bench/profile/profile.sh [RATE] [SECONDS]     (defaults 1500 msg/s, 60 s)
 # Needs perf (apt-get install linux-perf). Output: /tmp/messaging-bench/profile.* and the top functions.
 set -euo pipefail
@@ -26,6 +26,8 @@ load=$!
 sleep $(( seconds / 2 + 20 ))
 perf record -e cpu-clock -F 499 -g -p "$server" -o "$logs/profile.perf" -- sleep 10 2>/dev/null
 wait $load
-perf report -i "$logs/profile.perf" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -60 >"$logs/profile-self.txt"
-perf report -i "$logs/profile.perf" --children --sort dso,symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -120 >"$logs/profile-total.txt"
-echo "== self =="; cat "$logs/profile-self.txt"; echo "== with callees =="; cat "$logs/profile-total.txt"
+perf report -i "$logs/profile.perf" --no-children --sort dso,symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | awk 'NR <= 60' >"$logs/profile-self.txt"
+cpu_per_message=$(python3 -c "import json; print(json.load(open('$logs/latency-profile.json'))['steps'][0]['server']['cpuMicrosecondsPerMessage'])")
+echo "top functions (self): $logs/profile-self.txt"
+echo "CPU per message over the whole run: $cpu_per_message µs; by stage, in the sampled window:"
+perf script -i "$logs/profile.perf" 2>/dev/null | python3 bench/profile/stages.py "$cpu_per_message"
