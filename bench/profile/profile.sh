@@ -3,19 +3,21 @@
 # sampled on the CPU with Linux perf (cpu-clock, JIT frames named through DOTNET_PerfMapEnabled) for 10 s in the middle
 # of the run, then split into the stages of a send (bench/profile/stages.py) and listed by function.
 #   bench/profile/profile.sh [RATE] [SECONDS]     (defaults 1500 msg/s, 60 s)
+#   SERVER_ROOT=/tmp/before bench/profile/profile.sh 500    profiles another checkout's server (a git worktree)
 # Needs perf (apt-get install linux-perf). Output: /tmp/messaging-bench/profile.* and the top functions.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+server_root=$(cd "${SERVER_ROOT:-$PWD}" && pwd)
 rate=${1:-1500}; seconds=${2:-60}
 port=5057; logs=${TMPDIR:-/tmp}/messaging-bench; mkdir -p "$logs"
 database="Host=localhost;Port=5432;Username=messaging;Password=messaging;Database=messaging_bench"
 ulimit -n "$(ulimit -Hn)"
-dotnet build -c Release src/Messaging.Host -v quiet -nologo >/dev/null
+dotnet build -c Release "$server_root/src/Messaging.Host" -v quiet -nologo >/dev/null
 dotnet build -c Release bench/Messaging.Load -v quiet -nologo >/dev/null
 su postgres -c "psql -qc 'drop database if exists messaging_bench' && psql -qc 'create database messaging_bench owner messaging'" >/dev/null
 ASPNETCORE_ENVIRONMENT=Development Messaging__Store=postgres ConnectionStrings__Messaging="$database;Maximum Pool Size=50" \
   Messaging__MessagesPerMinute=1000000 Logging__LogLevel__Default=Warning akka__loglevel=WARNING DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 \
-  dotnet src/Messaging.Host/bin/Release/net10.0/Messaging.Host.dll --urls "http://127.0.0.1:$port" >"$logs/profile-server.log" 2>&1 &
+  dotnet "$server_root/src/Messaging.Host/bin/Release/net10.0/Messaging.Host.dll" --urls "http://127.0.0.1:$port" >"$logs/profile-server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.5; done

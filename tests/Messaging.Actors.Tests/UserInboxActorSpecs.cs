@@ -194,6 +194,21 @@ public sealed class UserInboxActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Many_new_conversations_arriving_at_once_are_all_recorded_acknowledged_and_listed()
+    {
+        var inbox = StartInbox();
+        var conversations = Enumerable.Range(1, 50).Select(n => ConversationIdentity.For(new ProductId(Guid.NewGuid()), Buyer, Seller)).ToList();
+
+        foreach (var conversation in conversations)
+            _client.Send(inbox, new RecordSummary(Seller, Entry(conversation, 2, T0, MessageNo(1))));
+
+        var acknowledged = Enumerable.Range(1, 50).Select(_ => _client.ExpectMsg<SummaryAcknowledged>().ConversationId).ToHashSet();
+        Assert.True(acknowledged.SetEquals(conversations));
+        Assert.Equal(50, List(inbox).Length);
+        Assert.Equal(50, this.JournalOf($"inbox-{Seller}").Count);
+    }
+
+    [Fact]
     public void Conversations_are_listed_most_recent_first()
     {
         var inbox = StartInbox();

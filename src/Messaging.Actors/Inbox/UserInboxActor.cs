@@ -126,8 +126,10 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
     {
         var conversation = Sender;
         var acknowledgement = new InboxReplies.SummaryAcknowledged(record.UserId, record.Entry.Summary.ConversationId, record.Entry.Version);
+        // Asynchronously: a seller who gets many first messages at once has them written in shared journal batches,
+        // not one round trip after another. Recording a conversation twice (a retry meanwhile) is harmless.
         if (_state.IsNew(acknowledgement.ConversationId))
-            Persist(new InboxEvents.SummaryRecorded(record.UserId, record.Entry), recorded =>
+            PersistAsync(new InboxEvents.SummaryRecorded(record.UserId, record.Entry), recorded =>
             {
                 Recorded(recorded.Entry, conversation, acknowledgement);
                 // The snapshot holds everything so far; the next in-memory summary is ahead of it again.
