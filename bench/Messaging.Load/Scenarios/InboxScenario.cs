@@ -38,7 +38,8 @@ public sealed class InboxScenario(ScenarioContext context, int conversations, do
         var openings = writers.Select((_, index) => new SendRoute(inbox.Connections[index + 1], owner.Id, null)).ToArray();
         var opened = await context.Runner(inbox).PlayAsync(openings,
             SendSchedule.AtRate(openingRate, TimeSpan.FromSeconds(conversations / openingRate), conversations), settings.Drain, cancellationToken);
-        await context.Progress.WriteLineAsync($"inbox: {opened.DeliveredCount} of {conversations} opening messages delivered to the owner");
+        await context.Progress.WriteLineAsync($"inbox: {opened.DeliveredCount} of {conversations} opening messages delivered to the owner" +
+            (opened.Refusals.Count > 0 ? $"; refused: {string.Join(", ", opened.Refusals.Select(refusal => $"{refusal.Value} x {refusal.Key}"))}" : ""));
 
         await using var pairs = await context.OpenPairsAsync(chatting, cancellationToken);
         var probe = new HttpProbe(context.Http, [new HttpRead(ListEndpoint, "/api/conversations", owner.Token)], settings.HttpRate, context.Clock, context.Driver);
