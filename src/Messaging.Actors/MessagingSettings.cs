@@ -37,11 +37,14 @@ public sealed record MessagingSettings
     public TimeSpan TypingThrottle { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Sends one node works on at once, over both doors. A send past this is refused at once (503, or a STOMP error
-    /// event with code 503) instead of queueing: under overload the accepted ones stay fast and the rest can retry.
-    /// At the ~2,000 sends a second a 2-core node sustains, 256 in hand is about 130 ms of queue.
+    /// The most sends one node works on at once, over both doors. The node admits fewer while sends take longer than
+    /// <see cref="SendLatencyTarget"/> (see <c>AdmissionGate</c>); a send past the limit is refused at once (503, or a
+    /// STOMP error event with code 503) instead of queueing, so under overload the accepted ones stay fast.
     /// </summary>
-    public int MaxSendsInFlight { get; init; } = 256;
+    public int MaxSendsInFlight { get; init; } = 1000;
+
+    /// <summary>How long a send may take inside the node (from the door to the durable, acknowledged write) before the node admits fewer.</summary>
+    public TimeSpan SendLatencyTarget { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Throws with every problem found, so a bad setting stops start-up instead of misbehaving later.</summary>
     public MessagingSettings Validate()
@@ -57,6 +60,7 @@ public sealed record MessagingSettings
         if (TypingPerMinute < 1) problems.Add($"TypingPerMinute must be at least 1, was {TypingPerMinute}");
         if (TypingThrottle < TimeSpan.Zero) problems.Add($"TypingThrottle must not be negative, was {TypingThrottle}");
         if (MaxSendsInFlight < 1) problems.Add($"MaxSendsInFlight must be at least 1, was {MaxSendsInFlight}");
+        if (SendLatencyTarget <= TimeSpan.Zero) problems.Add($"SendLatencyTarget must be positive, was {SendLatencyTarget}");
         if (HistoryPageSize is < 1 or > 1000) problems.Add($"HistoryPageSize must be 1..1000, was {HistoryPageSize}");
         return problems.Count == 0 ? this : throw new InvalidOperationException("Invalid Messaging settings: " + string.Join("; ", problems));
     }

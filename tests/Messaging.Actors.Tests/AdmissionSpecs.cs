@@ -1,4 +1,5 @@
 using Messaging.Actors.Conversations;
+using Microsoft.Extensions.Time.Testing;
 using Messaging.Actors.Doors;
 using Messaging.Actors.Tests.Stomp;
 using Xunit.Abstractions;
@@ -8,10 +9,23 @@ namespace Messaging.Actors.Tests;
 
 public sealed class AdmissionGateSpecs
 {
-    [Fact]
-    public void Admits_up_to_its_capacity_and_refuses_past_it()
+    private static readonly TimeSpan Target = TimeSpan.FromMilliseconds(100);
+    private readonly FakeTimeProvider _clock = new();
+
+    private AdmissionGate Gate(int ceiling, int floor = 16) => new(ceiling, Target, _clock, floor);
+
+    /// <summary>Enters <paramref name="count"/> tickets, lets <paramref name="took"/> pass, and finishes them.</summary>
+    private void Work(AdmissionGate gate, int count, TimeSpan took)
     {
-        var gate = new AdmissionGate(2);
+        var tickets = Enumerable.Range(0, count).Select(_ => gate.TryEnter()!).ToList();
+        _clock.Advance(took);
+        tickets.ForEach(ticket => ticket.Dispose());
+    }
+
+    [Fact]
+    public void Admits_up_to_its_ceiling_and_refuses_past_it()
+    {
+        var gate = Gate(2, floor: 1);
 
         var first = gate.TryEnter();
         var second = gate.TryEnter();
@@ -26,7 +40,7 @@ public sealed class AdmissionGateSpecs
     [Fact]
     public void A_finished_ticket_frees_its_place_once_however_often_it_is_disposed()
     {
-        var gate = new AdmissionGate(1);
+        var gate = Gate(1, floor: 1);
         var ticket = gate.TryEnter()!;
 
         ticket.Dispose();
@@ -35,6 +49,43 @@ public sealed class AdmissionGateSpecs
         Assert.Equal(0, gate.InFlight);
         Assert.NotNull(gate.TryEnter());
         Assert.Null(gate.TryEnter());
+    }
+
+    [Fact]
+    public void Work_slower_than_the_target_lowers_the_limit_by_a_tenth_once_per_target_interval()
+    {
+        var gate = Gate(100);
+
+        Work(gate, 50, TimeSpan.FromMilliseconds(150));
+
+        Assert.Equal(90, gate.Limit); // fifty slow finishes at the same moment count once
+        Work(gate, 50, TimeSpan.FromMilliseconds(150));
+        Assert.Equal(81, gate.Limit);
+        Assert.Equal(81, Enumerable.Range(0, 100).Count(_ => gate.TryEnter() is not null));
+    }
+
+    [Fact]
+    public void The_limit_never_falls_below_the_floor()
+    {
+        var gate = Gate(100, floor: 20);
+
+        for (var round = 0; round < 40; round++)
+            Work(gate, 10, TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal(20, gate.Limit);
+    }
+
+    [Fact]
+    public void Work_within_the_target_raises_the_limit_again_up_to_the_ceiling()
+    {
+        var gate = Gate(100);
+        Work(gate, 10, TimeSpan.FromMilliseconds(150));
+        Assert.Equal(90, gate.Limit);
+
+        Work(gate, 5, TimeSpan.FromMilliseconds(10));
+        Assert.Equal(95, gate.Limit);
+        Work(gate, 50, TimeSpan.FromMilliseconds(10));
+        Assert.Equal(100, gate.Limit);
     }
 }
 

@@ -22,7 +22,8 @@ public sealed class MessagingSettingsSpecs
         Assert.Equal(TimeSpan.FromMilliseconds(500), defaults.InboxRetryInterval);
         Assert.Equal(TimeSpan.FromSeconds(10), defaults.AskTimeout);
         Assert.Equal(100, defaults.HistoryPageSize);
-        Assert.Equal(256, defaults.MaxSendsInFlight);
+        Assert.Equal(1000, defaults.MaxSendsInFlight);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), defaults.SendLatencyTarget);
     }
 
     public static TheoryData<string, MessagingSettings> InvalidSettings => new()
@@ -41,6 +42,7 @@ public sealed class MessagingSettingsSpecs
         { "HistoryPageSize", new MessagingSettings { HistoryPageSize = 0 } },
         { "HistoryPageSize", new MessagingSettings { HistoryPageSize = 1_001 } },
         { "MaxSendsInFlight", new MessagingSettings { MaxSendsInFlight = 0 } },
+        { "SendLatencyTarget", new MessagingSettings { SendLatencyTarget = TimeSpan.Zero } },
     };
 
     [Theory]

@@ -27,7 +27,7 @@ public sealed class ConversationGateway(
 {
     public const int MaxMarkReadIds = 1000;
 
-    private readonly AdmissionGate _sends = new(settings.MaxSendsInFlight);
+    private readonly AdmissionGate _sends = new(settings.MaxSendsInFlight, settings.SendLatencyTarget, TimeProvider.System);
 
     public async Task<Outcome<ChatMessage>> Send(Caller me, SendMessageRequest request, CancellationToken cancellationToken)
     {
