@@ -30,31 +30,13 @@ public sealed class IdleScenario(ScenarioContext context, TimeSpan heartBeat)
         // Connecting needs only a valid token; the directory is not involved.
         var users = LoadUser.Create(settings.Users, context.Tokens, "idle");
         await using var market = await Marketplace.OpenAsync(settings.Target, users, index => users[index ^ 1].Id, heartBeat, context.Clock, cancellationToken);
-        await HoldAsync(market, settings.Duration, cancellationToken);
+        // Each connection beats on its own from its CONNECT on (LoadConnection.BeatEvery).
+        await Task.Delay(settings.Duration, context.Clock, cancellationToken);
         var loaded = server.Sample();
         var figures = new IdleFigures(
             users.Count, market.OpenConnections, heartBeat.TotalSeconds, settings.Duration.TotalSeconds,
             Math.Round(idle.RssBytes / 1048576.0, 1), Math.Round(loaded.RssBytes / 1048576.0, 1),
             Math.Round((loaded.RssBytes - idle.RssBytes) / 1024.0 / users.Count, 1), market.Events.Disconnects);
         return context.Result("idle", [], result => result with { Idle = figures });
-    }
-
-    /// <summary>Keeps every connection alive for the hold, beating at half the negotiated interval so no beat is ever late.</summary>
-    private async Task HoldAsync(Marketplace market, TimeSpan hold, CancellationToken cancellationToken)
-    {
-        if (heartBeat <= TimeSpan.Zero)
-        {
-            await Task.Delay(hold, context.Clock, cancellationToken);
-            return;
-        }
-        var interval = heartBeat / 2;
-        var held = TimeSpan.Zero;
-        for (; held + interval <= hold; held += interval)
-        {
-            await Task.Delay(interval, context.Clock, cancellationToken);
-            foreach (var connection in market.Connections)
-                connection.Enqueue(StompFrames.HeartBeat);
-        }
-        await Task.Delay(hold - held, context.Clock, cancellationToken);
     }
 }

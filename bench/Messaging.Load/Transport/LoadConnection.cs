@@ -20,6 +20,7 @@ public sealed class LoadConnection : IAsyncDisposable
     private readonly Task _reader;
     private readonly Task _writer;
     private volatile bool _closing;
+    private ITimer? _heartBeats;
 
     private LoadConnection(ClientWebSocket socket, IFrameHandler handler, TimeProvider clock)
     {
@@ -54,9 +55,14 @@ public sealed class LoadConnection : IAsyncDisposable
     /// <summary>Queues a frame (its own WebSocket message) and returns at once.</summary>
     public void Enqueue(ReadOnlyMemory<byte> frame) => _outbox.Writer.TryWrite(frame);
 
+    /// <summary>Sends a STOMP heart-beat every <paramref name="interval"/> until the connection is disposed.</summary>
+    public void BeatEvery(TimeSpan interval) =>
+        _heartBeats = _clock.CreateTimer(_ => Enqueue(StompFrames.HeartBeat), null, interval, interval);
+
     public async ValueTask DisposeAsync()
     {
         _closing = true;
+        _heartBeats?.Dispose();
         _outbox.Writer.TryComplete();
         // Queued frames go out first (a close may not overlap a send), within the grace.
         if (await Task.WhenAny(_writer, Task.Delay(CloseGrace)) != _writer)

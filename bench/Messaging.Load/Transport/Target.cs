@@ -29,6 +29,9 @@ public sealed record Target(TargetKind Kind, Uri BaseUri)
         {
             connection.Enqueue(StompFrames.Connect(user.Token, heartBeat));
             await replies.Connected.WaitAsync(cancellationToken);
+            // From now on, not only once every connection is open: opening thousands takes longer than the server's patience.
+            if (heartBeat > TimeSpan.Zero)
+                connection.BeatEvery(heartBeat / 2);
             connection.Enqueue(StompFrames.Subscribe("notifications", StompFrames.Notifications));
             connection.Enqueue(StompFrames.Subscribe("errors", StompFrames.Errors, StompFrames.SubscribedReceipt));
             await replies.Subscribed.WaitAsync(cancellationToken);
