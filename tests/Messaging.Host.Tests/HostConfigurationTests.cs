@@ -23,6 +23,31 @@ public sealed class HostConfigurationTests
         Assert.Equal("akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
         Assert.Equal("PostgreSQL.15", config.GetString("akka.persistence.journal.sql.provider-name"));
         Assert.Equal(TimeSpan.FromSeconds(30), config.GetTimeSpan("akka.cluster.sharding.handoff-timeout")); // from messaging.hocon
+        Assert.Equal(1, config.GetInt("akka.persistence.journal.sql.parallelism")); // from messaging.hocon
+        Assert.Contains("Maximum Pool Size=16", config.GetString("akka.persistence.journal.sql.connection-string"));
+    }
+
+    [Fact]
+    public void A_postgres_connection_string_without_a_pool_size_gets_the_nodes_budget_for_each_pool()
+    {
+        var store = new StoreOptions(StoreKind.Postgres, "Host=db;Username=u;Password=p;Database=m");
+
+        Assert.Equal("Host=db;Username=u;Password=p;Database=m;Maximum Pool Size=16", store.WithPoolOf(StoreOptions.JournalConnections), ignoreCase: true);
+        Assert.Equal("Host=db;Username=u;Password=p;Database=m;Maximum Pool Size=8", store.WithPoolOf(StoreOptions.DirectoryConnections), ignoreCase: true);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Database=m;Maximum Pool Size=50")]
+    [InlineData("Host=db;Database=m;max pool size=50")]
+    public void A_pool_size_the_operator_names_is_kept(string connectionString)
+    {
+        Assert.Equal(connectionString, new StoreOptions(StoreKind.Postgres, connectionString).WithPoolOf(StoreOptions.JournalConnections));
+    }
+
+    [Fact]
+    public void A_sqlite_connection_string_is_used_as_it_is()
+    {
+        Assert.Equal("Data Source=./data/messaging.db", new StoreOptions(StoreKind.Sqlite, "Data Source=./data/messaging.db").WithPoolOf(StoreOptions.JournalConnections));
     }
 
     [Fact]

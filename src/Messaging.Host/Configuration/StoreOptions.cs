@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Messaging.Host.Configuration;
 
 public enum StoreKind
@@ -10,6 +12,29 @@ public enum StoreKind
 public sealed record StoreOptions(StoreKind Kind, string ConnectionString)
 {
     public const string DefaultSqliteConnectionString = "Data Source=./data/messaging.db";
+
+    /// <summary>
+    /// PostgreSQL connections one node may hold for the journal and snapshots (one pool), and for the directory (another),
+    /// unless the connection string names its own Maximum Pool Size. Together they stay well under PostgreSQL's default
+    /// max_connections of 100 for a few nodes, so a burst (every inbox saving its snapshot as a node stops, a list of
+    /// uncached users) waits for a connection of its own node instead of taking the server's last ones from the others.
+    /// </summary>
+    public const int JournalConnections = 16;
+
+    /// <inheritdoc cref="JournalConnections"/>
+    public const int DirectoryConnections = 8;
+
+    /// <summary>The connection string with a pool of at most <paramref name="connections"/> (PostgreSQL only), unless it names one itself.</summary>
+    public string WithPoolOf(int connections)
+    {
+        if (Kind != StoreKind.Postgres)
+            return ConnectionString;
+        var builder = new DbConnectionStringBuilder { ConnectionString = ConnectionString };
+        if (builder.ContainsKey("Maximum Pool Size") || builder.ContainsKey("Max Pool Size"))
+            return ConnectionString;
+        builder["Maximum Pool Size"] = connections;
+        return builder.ConnectionString;
+    }
 
     /// <summary>linq2db provider names Akka.Persistence.Sql expects.</summary>
     public string ProviderName => Kind == StoreKind.Postgres ? "PostgreSQL.15" : "SQLite.MS";

@@ -18,7 +18,7 @@ public sealed class SqlDirectory(DbDataSource dataSource, StoreKind kind, IMemor
     private static readonly TimeSpan Missing = TimeSpan.FromSeconds(2);
 
     public static DbDataSource CreateDataSource(StoreOptions store) => store.Kind == StoreKind.Postgres
-        ? NpgsqlDataSource.Create(store.ConnectionString)
+        ? NpgsqlDataSource.Create(store.WithPoolOf(StoreOptions.DirectoryConnections))
         : SqliteFactory.Instance.CreateDataSource(store.ConnectionString);
 
     public Task<UserProfile?> FindUser(UserId id, CancellationToken cancellationToken) =>
