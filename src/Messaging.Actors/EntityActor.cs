@@ -22,6 +22,7 @@ public sealed class StopEntity
 public abstract class EntityActor : ReceivePersistentActor
 {
     private readonly MessagingSettings _settings;
+    private bool _stopWhenSnapshotSettled;
 
     protected EntityActor(MessagingSettings settings)
     {
@@ -35,24 +36,39 @@ public abstract class EntityActor : ReceivePersistentActor
         });
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(StopEntity.Instance)));
         Command<StopEntity>(_ => OnStopRequested());
-        Command<SaveSnapshotSuccess>(saved =>
-        {
-            LastSnapshotSequenceNr = saved.Metadata.SequenceNr;
-            DeleteSnapshotsBefore(saved.Metadata);
-        });
-        Command<SaveSnapshotFailure>(failed => Log.Warning(failed.Cause, "Snapshot of {0} at {1} failed; recovery replays more events", PersistenceId, failed.Metadata.SequenceNr));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(failed => Log.Warning(failed.Cause, "Deleting old snapshots of {0} failed", PersistenceId));
+        HandleSnapshotResults();
     }
 
     /// <summary>The sequence number of the newest snapshot recovered or saved (0 when none).</summary>
     protected long LastSnapshotSequenceNr { get; private set; }
 
+    /// <summary>A saved snapshot deletes the older ones; when the entity is stopping, the outcome of both lets it stop.</summary>
+    private void HandleSnapshotResults()
+    {
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            LastSnapshotSequenceNr = saved.Metadata.SequenceNr;
+            if (!DeleteSnapshotsBefore(saved.Metadata))
+                StopIfSnapshotSettled();
+        });
+        Command<SaveSnapshotFailure>(failed =>
+        {
+            Log.Warning(failed.Cause, "Snapshot of {0} at {1} failed; recovery replays more events", PersistenceId, failed.Metadata.SequenceNr);
+            StopIfSnapshotSettled();
+        });
+        Command<DeleteSnapshotsSuccess>(_ => StopIfSnapshotSettled());
+        Command<DeleteSnapshotsFailure>(failed =>
+        {
+            Log.Warning(failed.Cause, "Deleting old snapshots of {0} failed", PersistenceId);
+            StopIfSnapshotSettled();
+        });
+    }
+
     /// <summary>
     /// Deletes the snapshots older than <paramref name="saved"/>; false when there can be none. A criteria of sequence
     /// number 0 would not mean "none": snapshot stores read it as "no upper bound" and delete the new one too.
     /// </summary>
-    protected bool DeleteSnapshotsBefore(SnapshotMetadata saved)
+    private bool DeleteSnapshotsBefore(SnapshotMetadata saved)
     {
         if (saved.SequenceNr <= 1)
             return false;
@@ -67,6 +83,28 @@ public abstract class EntityActor : ReceivePersistentActor
     /// <summary>Passivation or hand-off: stops at once unless the entity has something to save first.</summary>
     protected virtual void OnStopRequested() => Context.Stop(Self);
 
+    /// <summary>
+    /// Saves a snapshot of the current state and stops once it is saved and the older ones deleted (or either failed:
+    /// the next recovery then replays more). Anything else meanwhile is dropped unanswered, so nothing is acknowledged
+    /// that the snapshot misses; the shard holds back new messages, and senders retry what is not acknowledged.
+    /// </summary>
+    protected void SnapshotThenStop()
+    {
+        _stopWhenSnapshotSettled = true;
+        TakeSnapshotNow();
+        Become(() =>
+        {
+            HandleSnapshotResults();
+            CommandAny(_ => { });
+        });
+    }
+
+    private void StopIfSnapshotSettled()
+    {
+        if (_stopWhenSnapshotSettled)
+            Context.Stop(Self);
+    }
+
     /// <summary>Call after events are persisted and applied. True when a snapshot of the current state is being saved.</summary>
     protected bool SnapshotIfDue()
     {
@@ -76,7 +114,7 @@ public abstract class EntityActor : ReceivePersistentActor
         return true;
     }
 
-    protected void TakeSnapshotNow()
+    private void TakeSnapshotNow()
     {
         LastSnapshotSequenceNr = LastSequenceNr;
         SaveSnapshot(TakeSnapshot());

@@ -82,29 +82,10 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
     /// <summary>Saves the in-memory summaries, then stops; if the snapshot fails, the next recovery refreshes instead.</summary>
     protected override void OnStopRequested()
     {
-        if (!_aheadOfSnapshot)
-        {
-            Context.Stop(Self);
-            return;
-        }
-        TakeSnapshotNow();
-        Become(() =>
-        {
-            Command<SaveSnapshotSuccess>(saved =>
-            {
-                if (!DeleteSnapshotsBefore(saved.Metadata))
-                    Context.Stop(Self);
-            });
-            Command<SaveSnapshotFailure>(failed =>
-            {
-                Log.Warning(failed.Cause, "Inbox {0} could not save its summaries; its next recovery asks its conversations", PersistenceId);
-                Context.Stop(Self);
-            });
-            Command<DeleteSnapshotsSuccess>(_ => Context.Stop(Self));
-            Command<DeleteSnapshotsFailure>(_ => Context.Stop(Self));
-            // A stopping entity gets nothing through the shard; a conversation resends what is not acknowledged.
-            CommandAny(_ => { });
-        });
+        if (_aheadOfSnapshot)
+            SnapshotThenStop();
+        else
+            base.OnStopRequested();
     }
 
     /// <summary>Events after the newest snapshot mean the last run held summaries that only the conversations still know.</summary>
