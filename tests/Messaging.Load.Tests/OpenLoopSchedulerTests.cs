@@ -68,18 +68,9 @@ public sealed class OpenLoopSchedulerTests
     [Fact]
     public void A_slow_reply_does_not_delay_the_sends_after_it()
     {
-        // The server answers send 0 after a second and every other send after 5 ms.
-        var schedule = SendSchedule.AtRate(100, TimeSpan.FromSeconds(0.5), senders: 2);
-        var server = new FakeServer(_clock, index => TimeSpan.FromMilliseconds(index == 0 ? 1000 : 5));
-        var start = _clock.GetTimestamp();
-        var recorder = new LoadRecorder(schedule, firstSequence: 0, start, _clock);
         var issuedAt = new List<TimeSpan>();
 
-        Driver(server, recorder).Run(schedule, start, (index, _) =>
-        {
-            issuedAt.Add(_clock.GetElapsedTime(start));
-            server.Accept(index);
-        }, CancellationToken.None);
+        var (server, recorder) = RunAgainstASlowFirstAnswer(elapsed => issuedAt.Add(elapsed));
 
         server.AnswerAllUntil(_clock.GetUtcNow() + TimeSpan.FromMilliseconds(110), recorder); // 600 ms after the start
 
@@ -90,12 +81,7 @@ public sealed class OpenLoopSchedulerTests
     [Fact]
     public void Latency_is_measured_from_the_due_time_so_a_slow_answer_shows_in_full()
     {
-        var schedule = SendSchedule.AtRate(100, TimeSpan.FromSeconds(0.5), senders: 2);
-        var server = new FakeServer(_clock, index => TimeSpan.FromMilliseconds(index == 0 ? 1000 : 5));
-        var start = _clock.GetTimestamp();
-        var recorder = new LoadRecorder(schedule, firstSequence: 0, start, _clock);
-
-        Driver(server, recorder).Run(schedule, start, (index, _) => server.Accept(index), CancellationToken.None);
+        var (server, recorder) = RunAgainstASlowFirstAnswer();
         server.AnswerAllUntil(_clock.GetUtcNow() + TimeSpan.FromSeconds(2), recorder);
 
         var latency = recorder.DeliveryLatency;
@@ -130,6 +116,24 @@ public sealed class OpenLoopSchedulerTests
     }
 
     /// <summary>Sleeping advances the fake clock, answering whatever the fake server has due in the meantime.</summary>
+    /// <summary>
+    /// 100 sends a second for 0.5 s from 2 senders against a server that answers send 0 after a second and every other
+    /// after 5 ms; <paramref name="issued"/> hears when each send went out, counted from the start.
+    /// </summary>
+    private (FakeServer Server, LoadRecorder Recorder) RunAgainstASlowFirstAnswer(Action<TimeSpan>? issued = null)
+    {
+        var schedule = SendSchedule.AtRate(100, TimeSpan.FromSeconds(0.5), senders: 2);
+        var server = new FakeServer(_clock, index => TimeSpan.FromMilliseconds(index == 0 ? 1000 : 5));
+        var start = _clock.GetTimestamp();
+        var recorder = new LoadRecorder(schedule, firstSequence: 0, start, _clock);
+        Driver(server, recorder).Run(schedule, start, (index, _) =>
+        {
+            issued?.Invoke(_clock.GetElapsedTime(start));
+            server.Accept(index);
+        }, CancellationToken.None);
+        return (server, recorder);
+    }
+
     private OpenLoopDriver Driver(FakeServer? server = null, LoadRecorder? recorder = null) => new(_clock, wait =>
     {
         if (server is not null && recorder is not null)

@@ -76,23 +76,11 @@ public sealed class LoadRecorder : ILoadEvents
         _lag.Record(SinceDue(index, timestamp));
     }
 
-    public void Acknowledged(long sequence, long timestamp)
-    {
-        if (!Claim(sequence, AnsweredFlag, out var index))
-            return;
-        Interlocked.Increment(ref _acknowledged);
-        _receipt.Record(SinceDue(index, timestamp));
-        RaiseTo(ref _lastAcknowledged, timestamp);
-    }
+    public void Acknowledged(long sequence, long timestamp) =>
+        Answered(sequence, timestamp, AnsweredFlag, ref _acknowledged, _receipt, ref _lastAcknowledged);
 
-    public void Delivered(long sequence, long timestamp)
-    {
-        if (!Claim(sequence, DeliveredFlag, out var index))
-            return;
-        Interlocked.Increment(ref _delivered);
-        _delivery.Record(SinceDue(index, timestamp));
-        RaiseTo(ref _lastDelivered, timestamp);
-    }
+    public void Delivered(long sequence, long timestamp) =>
+        Answered(sequence, timestamp, DeliveredFlag, ref _delivered, _delivery, ref _lastDelivered);
 
     public void Refused(long sequence, int code, string reason, long timestamp)
     {
@@ -106,6 +94,16 @@ public sealed class LoadRecorder : ILoadEvents
     public void ErrorFrame(string message) => _errorFrames.AddOrUpdate(message, 1, (_, count) => count + 1);
 
     public void Disconnected() => Interlocked.Increment(ref _disconnects);
+
+    /// <summary>Counts the first answer of its kind to a send of this run and records its latency from the due time.</summary>
+    private void Answered(long sequence, long timestamp, int flag, ref long count, LatencyHistogram latency, ref long latest)
+    {
+        if (!Claim(sequence, flag, out var index))
+            return;
+        Interlocked.Increment(ref count);
+        latency.Record(SinceDue(index, timestamp));
+        RaiseTo(ref latest, timestamp);
+    }
 
     private bool Claim(long sequence, int flag, out long index)
     {
