@@ -83,10 +83,13 @@ public abstract class EntityActor : ReceivePersistentActor
     /// <summary>Passivation or hand-off: stops at once unless the entity has something to save first.</summary>
     protected virtual void OnStopRequested() => Context.Stop(Self);
 
+    /// <summary>A message that reached the entity after it decided to stop. Dropped unless the entity passes it on.</summary>
+    protected virtual void OnMessageWhileStopping(object message, IActorRef sender) { }
+
     /// <summary>
     /// Saves a snapshot of the current state and stops once it is saved and the older ones deleted (or either failed:
-    /// the next recovery then replays more). Anything else meanwhile is dropped unanswered, so nothing is acknowledged
-    /// that the snapshot misses; the shard holds back new messages, and senders retry what is not acknowledged.
+    /// the next recovery then replays more). Anything else meanwhile is not handled here, so nothing is acknowledged
+    /// that the snapshot misses: it goes to <see cref="OnMessageWhileStopping"/>.
     /// </summary>
     protected void SnapshotThenStop()
     {
@@ -95,7 +98,7 @@ public abstract class EntityActor : ReceivePersistentActor
         Become(() =>
         {
             HandleSnapshotResults();
-            CommandAny(_ => { });
+            CommandAny(message => OnMessageWhileStopping(message, Sender));
         });
     }
 

@@ -65,7 +65,7 @@ public sealed class ConversationAndInboxSpecs : Akka.TestKit.Xunit2.TestKit
         var inboxExtractor = new UserInboxMessageExtractor(Settings.ShardCount);
         Func<object, string?> inboxIdOf = inboxExtractor.EntityId;
         Func<object, string?> conversationIdOf = conversationExtractor.EntityId;
-        Func<string, Props> inboxProps = id => UserInboxActor.PropsFor(id, Settings, () => _conversations);
+        Func<string, Props> inboxProps = id => UserInboxActor.PropsFor(id, Settings, () => _conversations, () => _inboxes);
         _inboxes = Sys.ActorOf(Props.Create(() => new Region(inboxIdOf, inboxProps)), $"user-{_generation}");
         var inboxes = _inboxes;
         var mediator = _mediator.Ref;

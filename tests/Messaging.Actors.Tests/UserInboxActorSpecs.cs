@@ -23,16 +23,18 @@ public sealed class UserInboxActorSpecs : Akka.TestKit.Xunit2.TestKit
     private static readonly ConversationId OtherChat = ConversationIdentity.For(Camera, OtherBuyer, Seller);
 
     private readonly TestProbe _conversations;
+    private readonly TestProbe _inboxRegion;
     private readonly TestProbe _client;
 
     public UserInboxActorSpecs(ITestOutputHelper output) : base(TestConfig.Config, nameof(UserInboxActorSpecs), output)
     {
         _conversations = CreateTestProbe("conversations");
+        _inboxRegion = CreateTestProbe("inbox-region");
         _client = CreateTestProbe("client");
     }
 
     private IActorRef StartInbox(MessagingSettings? settings = null) =>
-        Sys.ActorOf(UserInboxActor.PropsFor(Seller.ToString(), settings ?? Settings, () => _conversations.Ref));
+        Sys.ActorOf(UserInboxActor.PropsFor(Seller.ToString(), settings ?? Settings, () => _conversations.Ref, () => _inboxRegion.Ref));
 
     private static InboxEntry Entry(ConversationId conversation, long version, DateTimeOffset? lastAt, params MessageId[] unread) =>
         UserInboxStateSpecs.Entry(conversation, version, lastAt, unread);
@@ -173,6 +175,56 @@ public sealed class UserInboxActorSpecs : Akka.TestKit.Xunit2.TestKit
 
         var list = _client.ExpectMsg<ConversationList>(TimeSpan.FromSeconds(5)).Conversations;
         Assert.Equal((CameraChat, 1), (Assert.Single(list).ConversationId, list[0].UnreadCount));
+    }
+
+    [Fact]
+    public void Inbox_stopped_while_refreshing_hands_its_held_requests_back_to_the_region_for_the_next_incarnation()
+    {
+        var inbox = StartInbox();
+        Record(inbox, Entry(CameraChat, 2, T0, MessageNo(1)));
+        Crash(ref inbox);
+        _client.Send(inbox, new GetConversations(Seller));
+        _conversations.ExpectMsg<ConversationCommands.ResendSummary>(); // not answered before the hand-off
+
+        StopCleanly(inbox);
+
+        Assert.Equal(new GetConversations(Seller), _inboxRegion.ExpectMsg<GetConversations>());
+        Assert.Equal(_client.Ref, _inboxRegion.LastSender);
+    }
+
+    [Fact]
+    public void Inbox_stopped_while_refreshing_saves_no_snapshot_so_the_next_recovery_refreshes_again()
+    {
+        var inbox = StartInbox();
+        Record(inbox, Entry(CameraChat, 2, T0, MessageNo(1)));
+        Crash(ref inbox);
+        _client.Send(inbox, new GetConversations(Seller));
+        _conversations.ExpectMsg<ConversationCommands.ResendSummary>();
+        StopCleanly(inbox);
+        inbox = StartInbox();
+
+        _client.Send(inbox, new GetConversations(Seller));
+
+        Assert.Equal(new ConversationCommands.ResendSummary(CameraChat, Seller), _conversations.ExpectMsg<ConversationCommands.ResendSummary>());
+        inbox.Tell(new RecordSummary(Seller, Entry(CameraChat, 4, T0.AddMinutes(1), MessageNo(1), MessageNo(2), MessageNo(3))), _conversations.Ref);
+        Assert.Equal(3, Assert.Single(_client.ExpectMsg<ConversationList>().Conversations).UnreadCount);
+    }
+
+    [Fact]
+    public void Request_reaching_an_inbox_that_is_saving_its_snapshot_to_stop_goes_back_to_the_region()
+    {
+        var inbox = StartInbox();
+        Record(inbox, Entry(CameraChat, 2, T0, MessageNo(1)));
+        Record(inbox, Entry(CameraChat, 3, T0.AddMinutes(1), MessageNo(1), MessageNo(2)));
+
+        Watch(inbox);
+        inbox.Tell(StopEntity.Instance);
+        _client.Send(inbox, new GetConversations(Seller));
+        ExpectTerminated(inbox, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(new GetConversations(Seller), _inboxRegion.ExpectMsg<GetConversations>());
+        Assert.Equal(_client.Ref, _inboxRegion.LastSender);
+        _client.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
@@ -362,7 +414,7 @@ public sealed class UserInboxActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Idle_inbox_asks_its_parent_to_passivate_it()
     {
-        var inbox = ChildActorOf(UserInboxActor.PropsFor(Seller.ToString(), Settings with { PassivateAfter = TimeSpan.FromMilliseconds(300) }, () => _conversations.Ref));
+        var inbox = ChildActorOf(UserInboxActor.PropsFor(Seller.ToString(), Settings with { PassivateAfter = TimeSpan.FromMilliseconds(300) }, () => _conversations.Ref, () => _inboxRegion.Ref));
 
         var passivate = ExpectMsg<Passivate>(TimeSpan.FromSeconds(3));
 

@@ -27,16 +27,18 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
 
     private readonly MessagingSettings _settings;
     private readonly Func<IActorRef> _conversations;
+    private readonly Func<IActorRef> _inboxes;
     private readonly Dictionary<PermitKind, SlidingWindowLimit> _permits = new();
     private readonly HashSet<ConversationId> _refreshing = new();
     private UserInboxState _state;
     /// <summary>True once the journal says that summaries newer than the last snapshot exist (only in memory).</summary>
     private bool _aheadOfSnapshot;
 
-    public UserInboxActor(string entityId, MessagingSettings settings, Func<IActorRef> conversations) : base(settings)
+    public UserInboxActor(string entityId, MessagingSettings settings, Func<IActorRef> conversations, Func<IActorRef> inboxes) : base(settings)
     {
         _settings = settings;
         _conversations = conversations;
+        _inboxes = inboxes;
         _state = UserInboxState.Empty(new UserId(Guid.Parse(entityId)));
         PersistenceId = $"inbox-{entityId}";
 
@@ -72,20 +74,40 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
 
     private bool Refreshing => _refreshing.Count > 0;
 
-    public static Props PropsFor(string entityId, MessagingSettings settings, Func<IActorRef> conversations) =>
-        Props.Create(() => new UserInboxActor(entityId, settings, conversations));
+    public static Props PropsFor(string entityId, MessagingSettings settings, Func<IActorRef> conversations, Func<IActorRef> inboxes) =>
+        Props.Create(() => new UserInboxActor(entityId, settings, conversations, inboxes));
 
     protected override void RestoreSnapshot(object snapshot) => _state = UserInboxState.FromSnapshot((UserInboxSnapshot)snapshot);
 
     protected override object TakeSnapshot() => _state.ToSnapshot();
 
-    /// <summary>Saves the in-memory summaries, then stops; if the snapshot fails, the next recovery refreshes instead.</summary>
+    /// <summary>
+    /// Saves the in-memory summaries, then stops; if the snapshot fails, the next recovery refreshes instead. An inbox
+    /// still refreshing saves nothing (a snapshot of half-refreshed summaries would hide the crash from the next
+    /// recovery) and hands the requests it holds to the next incarnation.
+    /// </summary>
     protected override void OnStopRequested()
     {
-        if (_aheadOfSnapshot)
+        if (Refreshing)
+        {
+            foreach (var held in Stash.ClearStash())
+                OnMessageWhileStopping(held.Message, held.Sender);
+            base.OnStopRequested();
+        }
+        else if (_aheadOfSnapshot)
             SnapshotThenStop();
         else
             base.OnStopRequested();
+    }
+
+    /// <summary>
+    /// Back through the region: the shard holds it while this incarnation stops (passivation), the region while the
+    /// shard moves (hand-off), and the next incarnation answers it, so no request waits for its Ask to time out.
+    /// </summary>
+    protected override void OnMessageWhileStopping(object message, IActorRef sender)
+    {
+        if (message is IWithUserId)
+            _inboxes().Tell(message, sender);
     }
 
     /// <summary>Events after the newest snapshot mean the last run held summaries that only the conversations still know.</summary>
@@ -168,7 +190,8 @@ public static class UserInboxActorHostingExtensions
     public static AkkaConfigurationBuilder AddUserInboxActors(this AkkaConfigurationBuilder builder, MessagingSettings settings) =>
         builder.WithShardRegion<UserInboxActor>(
             RegionName,
-            (_, registry, _) => entityId => UserInboxActor.PropsFor(entityId, settings, () => registry.Get<ConversationActor>()),
+            (_, registry, _) => entityId =>
+                UserInboxActor.PropsFor(entityId, settings, () => registry.Get<ConversationActor>(), () => registry.Get<UserInboxActor>()),
             new UserInboxMessageExtractor(settings.ShardCount),
             EntityShardOptions.Create());
 }
