@@ -178,6 +178,25 @@ public sealed class UserInboxActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Conversation_that_did_not_resend_its_summary_in_time_is_asked_again_until_it_does()
+    {
+        var settings = Settings with { InboxAckTimeout = TimeSpan.FromMilliseconds(300) };
+        var inbox = StartInbox(settings);
+        Record(inbox, Entry(CameraChat, 2, T0, MessageNo(1)));
+        Crash(ref inbox, settings);
+        _client.Send(inbox, new GetConversations(Seller));
+        _conversations.ExpectMsg<ConversationCommands.ResendSummary>();
+        _client.ExpectMsg<ConversationList>(TimeSpan.FromSeconds(5)); // answered with what it holds after the deadline
+
+        Assert.Equal(new ConversationCommands.ResendSummary(CameraChat, Seller), _conversations.ExpectMsg<ConversationCommands.ResendSummary>(TimeSpan.FromSeconds(5)));
+        inbox.Tell(new RecordSummary(Seller, Entry(CameraChat, 3, T0.AddMinutes(1), MessageNo(1), MessageNo(2))), _conversations.Ref);
+        _conversations.ExpectMsg<SummaryAcknowledged>();
+
+        Assert.Equal(2, Assert.Single(List(inbox)).UnreadCount);
+        _conversations.ExpectNoMsg(TimeSpan.FromMilliseconds(600)); // asked no more once it answered
+    }
+
+    [Fact]
     public void Inbox_stopped_while_refreshing_hands_its_held_requests_back_to_the_region_for_the_next_incarnation()
     {
         var inbox = StartInbox();

@@ -15,7 +15,8 @@ namespace Messaging.Actors.Inbox;
 /// rate limits. The conversations stay the authority and their journal the durable record: the inbox persists only
 /// that it holds a conversation, keeps every later summary in memory and saves them in a snapshot when it stops.
 /// A recovery that finds the journal ahead of the snapshot (a crash) asks each conversation for its summary again
-/// and answers no list or mark-read request before they all have.
+/// and answers no list or mark-read request before they all have (or <c>InboxAckTimeout</c> passed: then it answers
+/// with what it holds and keeps asking the silent ones).
 /// </summary>
 public sealed class UserInboxActor : EntityActor, IWithTimers
 {
@@ -29,7 +30,10 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
     private readonly Func<IActorRef> _conversations;
     private readonly Func<IActorRef> _inboxes;
     private readonly Dictionary<PermitKind, SlidingWindowLimit> _permits = new();
-    private readonly HashSet<ConversationId> _refreshing = new();
+    /// <summary>Conversations asked to resend their summary after a crash that have not yet done so.</summary>
+    private readonly HashSet<ConversationId> _unconfirmed = new();
+    /// <summary>True while list and mark-read requests wait for the resent summaries (until all came, or the deadline).</summary>
+    private bool _holdingRequests;
     private UserInboxState _state;
     /// <summary>True once the journal says that summaries newer than the last snapshot exist (only in memory).</summary>
     private bool _aheadOfSnapshot;
@@ -50,21 +54,22 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
         Command<IRateLimited>(OnRateLimited);
         Command<InboxQueries.GetConversations>(query =>
         {
-            if (Refreshing) Stash.Stash();
+            if (_holdingRequests) Stash.Stash();
             else Sender.Tell(new InboxReplies.ConversationList(_state.Conversations()));
         });
         Command<MarkRead>(markRead =>
         {
-            if (Refreshing) Stash.Stash();
+            if (_holdingRequests) Stash.Stash();
             else
                 MarkReadFanOut.Run(_conversations(), markRead.UserId, _state.Plan(markRead.MessageIds), _state.Entries.Keys.ToList(), settings.MarkReadBudget)
                     .PipeTo(Sender);
         });
         Command<RefreshDeadline>(_ =>
         {
-            Log.Warning("Inbox {0}: {1} conversations did not resend their summaries in time; answering with what it holds", PersistenceId, _refreshing.Count);
-            _refreshing.Clear();
-            Stash.UnstashAll();
+            Log.Warning("Inbox {0}: {1} conversations did not resend their summaries in time; answering with what it holds and asking them again",
+                PersistenceId, _unconfirmed.Count);
+            ReleaseHeldRequests();
+            AskUnconfirmedToResend();
         });
     }
 
@@ -72,7 +77,6 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private bool Refreshing => _refreshing.Count > 0;
 
     public static Props PropsFor(string entityId, MessagingSettings settings, Func<IActorRef> conversations, Func<IActorRef> inboxes) =>
         Props.Create(() => new UserInboxActor(entityId, settings, conversations, inboxes));
@@ -83,12 +87,12 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
 
     /// <summary>
     /// Saves the in-memory summaries, then stops; if the snapshot fails, the next recovery refreshes instead. An inbox
-    /// still refreshing saves nothing (a snapshot of half-refreshed summaries would hide the crash from the next
-    /// recovery) and hands the requests it holds to the next incarnation.
+    /// still waiting for resent summaries saves nothing (a snapshot of half-refreshed summaries would hide the crash
+    /// from the next recovery) and hands the requests it holds to the next incarnation.
     /// </summary>
     protected override void OnStopRequested()
     {
-        if (Refreshing)
+        if (_unconfirmed.Count > 0)
         {
             foreach (var held in Stash.ClearStash())
                 OnMessageWhileStopping(held.Message, held.Sender);
@@ -116,13 +120,26 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
         if (LastSequenceNr <= LastSnapshotSequenceNr)
             return;
         _aheadOfSnapshot = true;
-        foreach (var conversation in _state.Entries.Keys)
-        {
-            _refreshing.Add(conversation);
+        _unconfirmed.UnionWith(_state.Entries.Keys);
+        _holdingRequests = _unconfirmed.Count > 0;
+        AskUnconfirmedToResend();
+    }
+
+    /// <summary>Asks again, every <c>InboxAckTimeout</c>, until each has answered: a summary left stale would never heal.</summary>
+    private void AskUnconfirmedToResend()
+    {
+        foreach (var conversation in _unconfirmed)
             _conversations().Tell(new ConversationCommands.ResendSummary(conversation, _state.Owner));
-        }
-        if (Refreshing)
+        if (_unconfirmed.Count > 0)
             Timers.StartSingleTimer(nameof(RefreshDeadline), RefreshDeadline.Instance, _settings.InboxAckTimeout);
+    }
+
+    private void ReleaseHeldRequests()
+    {
+        if (!_holdingRequests)
+            return;
+        _holdingRequests = false;
+        Stash.UnstashAll();
     }
 
     private void OnRecordSummary(RecordSummary record)
@@ -152,10 +169,10 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
     {
         _state = _state.Record(entry);
         conversation.Tell(acknowledgement);
-        if (_refreshing.Remove(entry.Summary.ConversationId) && !Refreshing)
+        if (_unconfirmed.Remove(entry.Summary.ConversationId) && _unconfirmed.Count == 0)
         {
             Timers.Cancel(nameof(RefreshDeadline));
-            Stash.UnstashAll();
+            ReleaseHeldRequests();
         }
     }
 
