@@ -6,12 +6,13 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Messaging.Host.Realtime.SockJs;
 
 /// <summary>How one HTTP transport carries frames to the client.</summary>
+/// <param name="Method">The HTTP method its receiving requests use.</param>
 /// <param name="Streaming">Whether one response carries many frames (until the streaming limit), or one.</param>
 /// <param name="NeedsCallback">Whether the request names a JavaScript callback (<c>c</c>) the frames are wrapped in.</param>
 /// <param name="Prelude">What a response starts with, given the callback.</param>
 /// <param name="Wrap">One frame as the transport writes it, given the callback.</param>
 internal sealed record SockJsHttpTransport(
-    string ContentType, bool Streaming, bool NeedsCallback, Func<string, string> Prelude, Func<string, string, string> Wrap);
+    string Method, string ContentType, bool Streaming, bool NeedsCallback, Func<string, string> Prelude, Func<string, string, string> Wrap);
 
 /// <summary>The HTTP transports: receiving requests (polling and streaming) and the send requests.</summary>
 internal static partial class SockJsHttpTransports
@@ -19,22 +20,22 @@ internal static partial class SockJsHttpTransports
     /// <summary>The xhr_streaming prelude: 2 KiB of <c>h</c>, so browsers hand the response to script as it streams.</summary>
     private static readonly string XhrStreamingPrelude = new string('h', 2048) + "\n";
 
-    public static readonly SockJsHttpTransport XhrPolling = new(
-        "application/javascript; charset=UTF-8", Streaming: false, NeedsCallback: false, _ => "", (frame, _) => frame + "\n");
-
-    public static readonly SockJsHttpTransport XhrStreaming = new(
-        "application/javascript; charset=UTF-8", Streaming: true, NeedsCallback: false, _ => XhrStreamingPrelude, (frame, _) => frame + "\n");
-
-    /// <summary>EventSource: a new line first (an old Opera needed it), then each frame as one event.</summary>
-    public static readonly SockJsHttpTransport EventSource = new(
-        "text/event-stream", Streaming: true, NeedsCallback: false, _ => "\r\n", (frame, _) => $"data: {frame}\r\n\r\n");
-
-    /// <summary>Htmlfile: a page padded past 1 KiB (so old IE renders as it streams) whose scripts hand each frame to the parent.</summary>
-    public static readonly SockJsHttpTransport HtmlFile = new(
-        "text/html; charset=UTF-8", Streaming: true, NeedsCallback: true, HtmlFilePage, (frame, _) => $"<script>\np({SockJsFrames.Quote(frame)});\n</script>\r\n");
-
-    public static readonly SockJsHttpTransport JsonpPolling = new(
-        "application/javascript; charset=UTF-8", Streaming: false, NeedsCallback: true, _ => "", (frame, callback) => $"/**/{callback}({SockJsFrames.Quote(frame)});\r\n");
+    /// <summary>The receiving transports by the name that ends their URL.</summary>
+    public static readonly IReadOnlyDictionary<string, SockJsHttpTransport> Receivers = new Dictionary<string, SockJsHttpTransport>
+    {
+        ["xhr"] = new("POST", "application/javascript; charset=UTF-8", Streaming: false, NeedsCallback: false, _ => "", (frame, _) => frame + "\n"),
+        ["xhr_streaming"] = new(
+            "POST", "application/javascript; charset=UTF-8", Streaming: true, NeedsCallback: false, _ => XhrStreamingPrelude, (frame, _) => frame + "\n"),
+        // A new line first (an old Opera needed it), then each frame as one event.
+        ["eventsource"] = new("GET", "text/event-stream", Streaming: true, NeedsCallback: false, _ => "\r\n", (frame, _) => $"data: {frame}\r\n\r\n"),
+        // A page padded past 1 KiB (so old IE renders as it streams) whose scripts hand each frame to the parent.
+        ["htmlfile"] = new(
+            "GET", "text/html; charset=UTF-8", Streaming: true, NeedsCallback: true, HtmlFilePage,
+            (frame, _) => $"<script>\np({SockJsFrames.Quote(frame)});\n</script>\r\n"),
+        ["jsonp"] = new(
+            "GET", "application/javascript; charset=UTF-8", Streaming: false, NeedsCallback: true, _ => "",
+            (frame, callback) => $"/**/{callback}({SockJsFrames.Quote(frame)});\r\n"),
+    };
 
     private static readonly byte[] Ok = "ok"u8.ToArray();
 

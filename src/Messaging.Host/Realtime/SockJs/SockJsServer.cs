@@ -56,14 +56,11 @@ public sealed class SockJsServer : IDisposable
         if (parts.Length != 3 || !IsValidId(parts[0]) || !IsValidId(parts[1]))
             return NotFound(context);
         var session = parts[1];
+        if (SockJsHttpTransports.Receivers.TryGetValue(parts[2], out var receiver))
+            return Transport(context, receiver.Method, () => SockJsHttpTransports.Receive(this, context, session, receiver));
         return parts[2] switch
         {
             "websocket" when Settings.WebSocketEnabled => OnlyFor(context, "GET", () => SockJsWebSockets.Framed(this, context)),
-            "xhr" => Transport(context, "POST", () => SockJsHttpTransports.Receive(this, context, session, SockJsHttpTransports.XhrPolling)),
-            "xhr_streaming" => Transport(context, "POST", () => SockJsHttpTransports.Receive(this, context, session, SockJsHttpTransports.XhrStreaming)),
-            "eventsource" => Transport(context, "GET", () => SockJsHttpTransports.Receive(this, context, session, SockJsHttpTransports.EventSource)),
-            "htmlfile" => Transport(context, "GET", () => SockJsHttpTransports.Receive(this, context, session, SockJsHttpTransports.HtmlFile)),
-            "jsonp" => Transport(context, "GET", () => SockJsHttpTransports.Receive(this, context, session, SockJsHttpTransports.JsonpPolling)),
             "xhr_send" => Transport(context, "POST", () => SockJsHttpTransports.Send(this, context, session, form: false)),
             "jsonp_send" => Transport(context, "POST", () => SockJsHttpTransports.Send(this, context, session, form: true)),
             _ => NotFound(context),
