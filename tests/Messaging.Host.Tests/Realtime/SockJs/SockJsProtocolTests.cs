@@ -285,7 +285,7 @@ public sealed class Protocol(SockJsHostFixture fixture) : SockJsProtocolTest(fix
         var session = Session("/fast_echo");
         using var opened = await Client.Post(session + "/xhr");
 
-        await Task.Delay(SockJsHostFixture.Fast.DisconnectDelay * 3);
+        await Task.Delay(SockJsHostFixture.Fast.DisconnectDelay * 5);
         using var sent = await Client.Post(session + "/xhr_send", "[\"a\"]");
 
         Assert.Equal(HttpStatusCode.NotFound, sent.StatusCode);
