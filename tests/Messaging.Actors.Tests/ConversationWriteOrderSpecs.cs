@@ -86,14 +86,32 @@ public sealed class ConversationWriteOrderSpecs : Akka.TestKit.Xunit2.TestKit
 
         gate.Open.SetResult();
 
-        var published = await _mediator.ExpectMsgAsync<Publish>();
-        Assert.Equal($"conversation.{CameraChat}", published.Topic);
-        Assert.IsType<MessageSent>(published.Message);
         var version = (await _inboxes.ExpectMsgAsync<RecordSummary>()).Entry.Version;
         await _inboxes.ExpectMsgAsync<RecordSummary>();
         chat.Tell(new SummaryAcknowledged(Buyer, CameraChat, version));
         chat.Tell(new SummaryAcknowledged(Seller, CameraChat, version));
+        var published = await _mediator.ExpectMsgAsync<Publish>();
+        Assert.Equal($"conversation.{CameraChat}", published.Topic);
+        Assert.IsType<MessageSent>(published.Message);
         Assert.Equal("Is this still available?", (await _client.ExpectMsgAsync<MessageAccepted>()).Message.Text);
+    }
+
+    [Fact]
+    public async Task Events_are_published_with_the_reply_only_once_both_inboxes_hold_the_write()
+    {
+        var chat = Start();
+        _client.Send(chat, Open(Buyer, Seller, "Is this still available?", Camera));
+        var version = (await _inboxes.ExpectMsgAsync<RecordSummary>()).Entry.Version;
+        await _inboxes.ExpectMsgAsync<RecordSummary>();
+
+        chat.Tell(new SummaryAcknowledged(Buyer, CameraChat, version));
+        await _mediator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300)); // the seller's inbox does not list it yet
+        await _client.ExpectNoMsgAsync(TimeSpan.Zero);
+        chat.Tell(new SummaryAcknowledged(Seller, CameraChat, version));
+
+        Assert.Equal([$"conversation.{CameraChat}", $"user.{Seller}"],
+            new[] { await _mediator.ExpectMsgAsync<Publish>(), await _mediator.ExpectMsgAsync<Publish>() }.Select(published => published.Topic).ToArray());
+        await _client.ExpectMsgAsync<MessageAccepted>();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
@@ -19,7 +20,8 @@ namespace Messaging.Actors.Conversations;
 /// </summary>
 public sealed class ConversationActor : EntityActor, IWithTimers
 {
-    private sealed record PendingReply(long Version, IActorRef ReplyTo, IMessagingReply Reply, DateTimeOffset Deadline);
+    /// <summary>What a write lets out once both inboxes hold it: the reply, and the events for the subscribers.</summary>
+    private sealed record PendingRelease(long Version, IActorRef ReplyTo, IMessagingReply Reply, ImmutableArray<Publish> Announcements, DateTimeOffset Deadline);
 
     private sealed class RetryInboxUpdates
     {
@@ -33,7 +35,7 @@ public sealed class ConversationActor : EntityActor, IWithTimers
     private readonly TimeProvider _clock;
     private readonly Dictionary<UserId, long> _inboxVersions = new();
     private readonly Dictionary<UserId, DateTimeOffset> _lastTyping = new();
-    private readonly List<PendingReply> _pending = new();
+    private readonly List<PendingRelease> _pending = new();
     private ConversationState _state;
 
     public ConversationActor(string entityId, MessagingSettings settings, IActorRef inboxes, IActorRef mediator, TimeProvider clock)
@@ -65,11 +67,11 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         Command<InboxReplies.SummaryAcknowledged>(ack =>
         {
             _inboxVersions[ack.UserId] = Math.Max(ack.Version, _inboxVersions.GetValueOrDefault(ack.UserId));
-            ReleasePendingReplies();
+            ReleasePending();
         });
         Command<RetryInboxUpdates>(_ =>
         {
-            ReleasePendingReplies();
+            ReleasePending();
             if (_pending.Count > 0)
                 UpdateInboxes();
         });
@@ -97,17 +99,19 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         }
 
         var replyTo = Sender;
+        var announcements = ImmutableArray.CreateBuilder<Publish>();
         // The handler runs once per event, in order. Count them rather than compare with the last event: the journal
         // may hand back copies (it does whenever messages are serialized, e.g. akka.actor.serialize-messages).
         var unhandled = decision.Events.Length;
         PersistAll(decision.Events, evt =>
         {
             _state = _state.Apply(evt);
-            Publish(ConversationTopics.For(evt, _state), evt);
+            announcements.AddRange(ConversationTopics.For(evt, _state).Select(topic => new Publish(topic, evt)));
             if (--unhandled > 0)
                 return;
             UpdateInboxes();
-            _pending.Add(new PendingReply(LastSequenceNr, replyTo, decision.Reply, _clock.GetUtcNow() + _settings.InboxAckTimeout));
+            // Held back with the reply, so a client that lists its conversations on hearing of a change sees it listed.
+            _pending.Add(new PendingRelease(LastSequenceNr, replyTo, decision.Reply, announcements.ToImmutable(), _clock.GetUtcNow() + _settings.InboxAckTimeout));
             // Started once, not on every write: restarting it would postpone the deadline for as long as writes keep coming.
             if (!Timers.IsTimerActive(nameof(RetryInboxUpdates)))
                 Timers.StartPeriodicTimer(nameof(RetryInboxUpdates), RetryInboxUpdates.Instance, _settings.InboxRetryInterval);
@@ -129,15 +133,10 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         {
             _lastTyping[typing.UserId] = now;
             var notice = new ConversationNotifications.UserTyping(typing.ConversationId, typing.UserId);
-            Publish(ConversationTopics.For(notice, _state), notice);
+            foreach (var topic in ConversationTopics.For(notice, _state))
+                _mediator.Tell(new Publish(topic, notice));
         }
         Sender.Tell(new ConversationReplies.TypingAccepted(relay));
-    }
-
-    private void Publish(IEnumerable<string> topics, object message)
-    {
-        foreach (var topic in topics)
-            _mediator.Tell(new Publish(topic, message));
     }
 
     private void UpdateInboxes()
@@ -155,7 +154,8 @@ public sealed class ConversationActor : EntityActor, IWithTimers
     private InboxCommands.RecordSummary RecordSummaryFor(UserId user) =>
         new(user, new InboxEntry(_state.SummaryFor(user), _state.UnreadFor(user), LastSequenceNr));
 
-    private void ReleasePendingReplies()
+    /// <summary>Lets out, in write order, what both inboxes now hold, or what waited past the deadline.</summary>
+    private void ReleasePending()
     {
         var now = _clock.GetUtcNow();
         var inboxVersion = Math.Min(_inboxVersions.GetValueOrDefault(_state.ParticipantA), _inboxVersions.GetValueOrDefault(_state.ParticipantB));
@@ -163,6 +163,8 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         {
             if (pending.Version > inboxVersion)
                 Log.Warning("Inboxes of {0} did not confirm version {1} in time; acknowledging the durable write anyway", PersistenceId, pending.Version);
+            foreach (var announcement in pending.Announcements)
+                _mediator.Tell(announcement);
             pending.ReplyTo.Tell(pending.Reply);
             _pending.Remove(pending);
         }
