@@ -7,7 +7,8 @@
 // The buyer starts a conversation with the seller; the seller sees it in the list with an unread badge, opens it (the
 // badge clears, the buyer sees the read receipt), types (the buyer sees the indicator) and answers; the buyer answers
 // back into the open conversation. Neither page reloads. One JSON summary is printed on stdout; the exit code is 0
-// when every step completed. Screenshots of both sides go to DIR as <transport>-buyer.png and <transport>-seller.png.
+// when every step completed. Screenshots go to DIR: <transport>-buyer.png and <transport>-seller.png at the end,
+// <transport>-buyer-typing.png while the indicator shows, <transport>-{buyer,seller}-failure.png when a step fails.
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -81,6 +82,12 @@ async function openAs(browser, role, who) {
   return page;
 }
 
+async function screenshot(page, name) {
+  const file = path.join(options.screenshots, `${transport}-${name}.png`);
+  await page.screenshot({ path: file });
+  summary.screenshots.push(file);
+}
+
 const messageText = (page, kind, text) => page.locator(`#messages .message.${kind}`, { hasText: text });
 
 async function chat(browser) {
@@ -120,6 +127,7 @@ async function chat(browser) {
     await seller.locator('#send-text').pressSequentially(answer.slice(0, 12));
     await buyer.locator('#typing').waitFor({ state: 'visible' });
     summary.buyerTyping = await buyer.locator('#typing').textContent();
+    await screenshot(buyer, 'buyer-typing');
   });
 
   await step('seller answers: the buyer sees the answer appear and reads it at once', async () => {
@@ -139,9 +147,7 @@ async function chat(browser) {
   for (const [who, page] of [['buyer', buyer], ['seller', seller]]) {
     summary.seen[who] = await page.locator('#messages .message .text').allTextContents();
     summary.reloaded[who] = !(await page.evaluate(() => window.sameDocument === true));
-    const file = path.join(options.screenshots, `${transport}-${who}.png`);
-    await page.screenshot({ path: file });
-    summary.screenshots.push(file);
+    await screenshot(page, who);
   }
   summary.ok = true;
 }
@@ -159,8 +165,7 @@ try {
   summary.failure = `${error.message} (after: ${summary.steps.at(-1) ?? 'nothing'})`;
   // The state of both pages at the failure is the most useful thing to look at.
   for (const [role, page] of Object.entries(pages)) {
-    const file = path.join(options.screenshots, `${transport}-${role}-failure.png`);
-    await page.screenshot({ path: file }).then(() => summary.screenshots.push(file), () => {});
+    await screenshot(page, `${role}-failure`).catch(() => {});
   }
 } finally {
   await browser.close();

@@ -72,12 +72,14 @@ class Person {
       },
       onWebSocketError: (event) => summary.stompErrors.push({ client: name, websocketError: String(event?.message ?? event) }),
       onUnhandledReceipt: (frame) => this.record('receipt', frame),
+      onWebSocketClose: (event) => { this.closedWith = `${event?.code ?? '?'} ${event?.reason ?? ''}`.trim(); },
     });
   }
 
   connect() {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.name}: no CONNECTED within ${stepTimeoutMs} ms`)), stepTimeoutMs);
+      const timer = setTimeout(() => reject(new Error(`${this.name}: no CONNECTED within ${stepTimeoutMs} ms`
+        + (this.closedWith ? ` (the socket closed: ${this.closedWith})` : ''))), stepTimeoutMs);
       this.client.onConnect = (frame) => {
         clearTimeout(timer);
         summary.connected[this.name] = { ...frame.headers };
