@@ -9,6 +9,7 @@ using Messaging.Host.Configuration;
 using Messaging.Host.Demo;
 using Messaging.Host.Directory;
 using Messaging.Host.Realtime;
+using Messaging.Host.Realtime.SockJs;
 using Microsoft.Extensions.Caching.Memory;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ if (await Cli.TryRun(args, builder) is { } exitCode)
 var store = StoreOptions.From(builder.Configuration);
 var settings = (builder.Configuration.GetSection("Messaging").Get<MessagingSettings>() ?? new MessagingSettings()).Validate();
 var stomp = (builder.Configuration.GetSection("Stomp").Get<StompSettings>() ?? new StompSettings()).Validate();
+var sockJs = (builder.Configuration.GetSection("SockJs").Get<SockJsSettings>() ?? new SockJsSettings()).Validate();
 var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
 Storage.PrepareSqliteFolder(store);
 
@@ -25,6 +27,7 @@ builder.Services
     .AddSingleton(store)
     .AddSingleton(settings)
     .AddSingleton(stomp)
+    .AddSingleton(sockJs)
     .AddSingleton<JwtTokenValidator>()
     .AddSingleton(_ => SqlDirectory.CreateDataSource(store))
     .AddSingleton(services => new SqlDirectory(services.GetRequiredService<DbDataSource>(), store.Kind, services.GetRequiredService<IMemoryCache>()))

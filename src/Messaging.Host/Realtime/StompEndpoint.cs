@@ -5,6 +5,7 @@ using Messaging.Actors.Doors;
 using Messaging.Actors.Stomp;
 using Messaging.Host.Api;
 using Messaging.Host.Auth;
+using Messaging.Host.Realtime.SockJs;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -16,11 +17,30 @@ public static class StompEndpoint
     /// <summary>STOMP subprotocols in the order we prefer them; a client naming none is accepted too.</summary>
     private static readonly string[] SubProtocols = ["v12.stomp", "v11.stomp", "v10.stomp"];
 
-    /// <summary><c>GET /ws</c>: a WebSocket speaking STOMP, one <see cref="StompSession"/> actor per connection.</summary>
+    /// <summary>
+    /// <c>/ws</c>: a WebSocket speaking STOMP (also at <c>/ws/websocket</c>, as Spring's SockJS endpoint offers it), and
+    /// SockJS with STOMP over it for clients such as <c>new SockJS('/ws')</c>; one <see cref="StompSession"/> actor per
+    /// connection or SockJS session.
+    /// </summary>
     public static IEndpointRouteBuilder MapStompEndpoint(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map("/ws", Accept);
+        var services = endpoints.ServiceProvider;
+        var settings = services.GetRequiredService<StompSettings>();
+        var sockJs = new SockJsServer(services.GetRequiredService<SockJsSettings>(), settings.OutboundQueueFrames, new StompOverSockJs(
+            services.GetRequiredService<ActorSystem>(), services.GetRequiredService<ConversationGateway>(), services.GetRequiredService<JwtTokenValidator>(), settings));
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(sockJs.Dispose);
+        // A plain GET of /ws is the SockJS greeting; an upgrade is the raw WebSocket.
+        endpoints.Map("/ws", (HttpContext context, ActorSystem system, ConversationGateway gateway, JwtTokenValidator tokens) =>
+            context.WebSockets.IsWebSocketRequest ? Accept(context, system, gateway, tokens, settings) : SockJsGreeting(context, sockJs));
+        endpoints.Map("/ws/websocket", Accept);
+        endpoints.MapSockJs("/ws", sockJs);
         return endpoints;
+    }
+
+    private static async Task<IResult> SockJsGreeting(HttpContext context, SockJsServer sockJs)
+    {
+        await sockJs.Handle(context, PathString.Empty);
+        return TypedResults.Empty;
     }
 
     private static async Task<IResult> Accept(
@@ -42,13 +62,28 @@ public static class StompEndpoint
     }
 
     /// <summary>A token the upgrade request carried, used when CONNECT carries none: Authorization header, access_token query, or the configured cookie.</summary>
-    private static string? UpgradeToken(HttpContext context, StompSettings settings)
+    internal static string? UpgradeToken(HttpContext context, StompSettings settings)
     {
         if (BearerToken.From(context.Request.Headers.Authorization.ToString()) is { } headerToken)
             return headerToken;
         if (context.Request.Query["access_token"].ToString() is { Length: > 0 } queryToken)
             return queryToken;
         return settings.TokenCookie is { } cookie && context.Request.Cookies.TryGetValue(cookie, out var cookieToken) ? cookieToken : null;
+    }
+}
+
+/// <summary>STOMP over SockJS: each SockJS session carries one <see cref="StompSession"/> actor, message by message.</summary>
+internal sealed class StompOverSockJs(ActorSystem system, ConversationGateway gateway, JwtTokenValidator tokens, StompSettings settings) : ISockJsApplication
+{
+    public ISockJsReceiver Open(SockJsSession session, HttpContext request) =>
+        new Receiver(system.ActorOf(StompSession.PropsFor(
+            session, gateway, tokens.Validate, DistributedPubSub.Get(system).Mediator, settings, StompEndpoint.UpgradeToken(request, settings))));
+
+    private sealed class Receiver(IActorRef session) : ISockJsReceiver
+    {
+        public void Received(ReadOnlyMemory<byte> message) => session.Tell(new StompSession.Received(message));
+
+        public void Closed() => session.Tell(StompSession.TransportClosed.Instance);
     }
 }
 

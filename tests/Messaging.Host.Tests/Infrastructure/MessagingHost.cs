@@ -28,9 +28,13 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
 
     private readonly bool _onLoopback;
 
-    private MessagingHost(StoreKind store, string connectionString, IReadOnlyDictionary<string, string?>? settings, bool onLoopback = false)
+    private readonly Action<IServiceCollection>? _testServices;
+
+    private MessagingHost(
+        StoreKind store, string connectionString, IReadOnlyDictionary<string, string?>? settings, bool onLoopback = false, Action<IServiceCollection>? testServices = null)
     {
         _onLoopback = onLoopback;
+        _testServices = testServices;
         if (onLoopback)
             UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         Store = store;
@@ -75,13 +79,15 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
 
     /// <summary>Starts a host on the test PostgreSQL database (fails, never skips, when it is unreachable).</summary>
     /// <param name="onLoopback">Listen on a real 127.0.0.1 port (Kestrel) instead of the in-memory test server, for clients outside this process.</param>
-    public static async Task<MessagingHost> StartPostgres(IReadOnlyDictionary<string, string?>? settings = null, bool onLoopback = false)
+    /// <param name="testServices">Services only the tests add (e.g. a startup filter mapping test endpoints).</param>
+    public static async Task<MessagingHost> StartPostgres(
+        IReadOnlyDictionary<string, string?>? settings = null, bool onLoopback = false, Action<IServiceCollection>? testServices = null)
     {
         await TestDatabase.EnsureReachable();
         await PostgresStartGate.WaitAsync();
         try
         {
-            var host = new MessagingHost(StoreKind.Postgres, TestDatabase.ConnectionString, settings, onLoopback);
+            var host = new MessagingHost(StoreKind.Postgres, TestDatabase.ConnectionString, settings, onLoopback, testServices);
             host.Start();
             if (!_postgresSchemaReady)
             {
@@ -112,6 +118,8 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
+        if (_testServices is not null)
+            builder.ConfigureServices(_testServices);
     }
 
     private void Start()

@@ -1,0 +1,132 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Messaging.Host.Realtime.SockJs;
+
+/// <summary>
+/// The WebSocket transports: <c>/{server}/{session}/websocket</c> carries SockJS frames, <c>/websocket</c> carries
+/// the messages themselves. Each socket is a session of its own (never in the registry: its id may be reused).
+/// </summary>
+internal static class SockJsWebSockets
+{
+    /// <summary>How long a client may take to answer our close before the connection is dropped.</summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+
+    public static Task Framed(SockJsServer server, HttpContext context) => Serve(server, context, framed: true);
+
+    public static Task Raw(SockJsServer server, HttpContext context) => Serve(server, context, framed: false);
+
+    private static async Task Serve(SockJsServer server, HttpContext context, bool framed)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await SockJsServer.Plain(context, StatusCodes.Status400BadRequest, "Can \"Upgrade\" only to \"WebSocket\"."u8.ToArray());
+            return;
+        }
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var session = new SockJsSession(server.OutboundQueueMessages);
+        session.Start(server.Application, context);
+        // Cancelled a little after our side closes, so a client that never answers the close cannot keep the connection.
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var writing = framed ? WriteFrames(server, socket, session, reading) : WriteMessages(socket, session, reading);
+        try
+        {
+            await Read(server, socket, session, framed, reading.Token);
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
+        {
+            // The client went away; nothing to answer.
+        }
+        finally
+        {
+            session.End();
+            await writing;
+        }
+    }
+
+    /// <summary>Reads whole messages until the client closes; broken JSON on the framed socket closes it with 1002.</summary>
+    private static async Task Read(SockJsServer server, WebSocket socket, SockJsSession session, bool framed, CancellationToken cancel)
+    {
+        var message = new ArrayBufferWriter<byte>();
+        while (socket.State == WebSocketState.Open)
+        {
+            // Back-pressure: while the application has paused receiving, the client waits in TCP.
+            await session.WaitWhileReceivingPaused(cancel);
+            var result = await socket.ReceiveAsync(message.GetMemory(4096), cancel);
+            if (result.MessageType == WebSocketMessageType.Close)
+                return;
+            message.Advance(result.Count);
+            if (message.WrittenCount > server.Settings.MaxMessageBytes)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "Message too big.", cancel);
+                return;
+            }
+            if (!result.EndOfMessage)
+                continue;
+            if (!framed)
+                session.Deliver(message.WrittenMemory.ToArray());
+            else if (message.WrittenCount > 0)
+            {
+                if (SockJsFrames.ParseMessages(message.WrittenSpan, allowSingle: true) is not { } messages)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.ProtocolError, "Broken JSON encoding.", cancel);
+                    return;
+                }
+                foreach (var each in messages)
+                    session.Deliver(each);
+            }
+            message.ResetWrittenCount();
+        }
+    }
+
+    /// <summary>The open frame, message and heartbeat frames, then the close frame and the matching WebSocket close.</summary>
+    private static async Task WriteFrames(SockJsServer server, WebSocket socket, SockJsSession session, CancellationTokenSource reading)
+    {
+        session.TryAttach();
+        try
+        {
+            while (true)
+            {
+                var frame = await session.NextFrame(server.Settings.HeartbeatInterval, reading.Token);
+                await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, reading.Token);
+                if (SockJsFrames.IsClose(frame))
+                    break;
+            }
+            await CloseOutput(socket, session.CloseReason, reading.Token);
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
+        {
+            // The client went away mid-write.
+        }
+        finally
+        {
+            reading.CancelAfter(CloseGrace);
+        }
+    }
+
+    /// <summary>Each message as a WebSocket message of its own; when the application closes, a WebSocket close with its code.</summary>
+    private static async Task WriteMessages(WebSocket socket, SockJsSession session, CancellationTokenSource reading)
+    {
+        try
+        {
+            while (await session.NextMessage(reading.Token) is { } message)
+                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, reading.Token);
+            await CloseOutput(socket, session.CloseReason, reading.Token);
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
+        {
+            // The client went away mid-write.
+        }
+        finally
+        {
+            reading.CancelAfter(CloseGrace);
+        }
+    }
+
+    private static async Task CloseOutput(WebSocket socket, SockJsClose close, CancellationToken cancel)
+    {
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            await socket.CloseOutputAsync((WebSocketCloseStatus)close.Code, close.Reason, cancel);
+    }
+}
