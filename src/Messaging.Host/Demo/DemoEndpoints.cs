@@ -20,7 +20,6 @@ public sealed record DemoTokens(JwtSettings Jwt)
 /// </summary>
 public static class DemoEndpoints
 {
-    private static readonly PhysicalFileProvider Site = new(Path.Combine(AppContext.BaseDirectory, "Demo", "site"));
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     public static IServiceCollection AddDemo(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, JwtSettings jwt)
@@ -33,18 +32,19 @@ public static class DemoEndpoints
     {
         if (endpoints.ServiceProvider.GetService<DemoTokens>() is null)
             return endpoints;
+        var site = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Demo", "site"));
         var demo = endpoints.MapGroup("/demo");
-        demo.MapGet("/", () => SiteFile("index.html"));
+        demo.MapGet("/", () => SiteFile(site, "index.html"));
         demo.MapGet("/users", (DemoTokens tokens) => TypedResults.Ok(DemoDirectory.Users.Select(tokens.For).ToArray()));
         demo.MapGet("/products", () => TypedResults.Ok(DemoDirectory.Products));
-        demo.MapGet("/{**path}", SiteFile);
+        demo.MapGet("/{**path}", (string path) => SiteFile(site, path));
         return endpoints;
     }
 
-    private static Results<PhysicalFileHttpResult, NotFound> SiteFile(string path)
+    private static Results<PhysicalFileHttpResult, NotFound> SiteFile(PhysicalFileProvider site, string path)
     {
         // The provider refuses paths that climb out of the site folder.
-        var file = Site.GetFileInfo(path);
+        var file = site.GetFileInfo(path);
         if (!file.Exists || file.IsDirectory || file.PhysicalPath is null)
             return TypedResults.NotFound();
         return TypedResults.PhysicalFile(file.PhysicalPath, ContentTypes.TryGetContentType(path, out var contentType) ? contentType : "application/octet-stream");

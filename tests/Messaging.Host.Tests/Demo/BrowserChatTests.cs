@@ -26,6 +26,9 @@ public sealed class BrowserChatTests(DemoHostFixture fixture)
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium (./test.sh does it)");
         System.IO.Directory.CreateDirectory(ScreenshotFolder);
+        // A failure screenshot left by an earlier run would mislead whoever looks at this one's.
+        foreach (var earlier in System.IO.Directory.GetFiles(ScreenshotFolder, $"{transport}-*.png"))
+            File.Delete(earlier);
 
         var summary = await NodeScripts.RunToSuccess(ScriptTimeout, "browser-chat.mjs",
             "--base-url", fixture.Host.BaseAddress.ToString().TrimEnd('/'), "--chromium", Chromium, "--transport", transport, "--screenshots", ScreenshotFolder);
