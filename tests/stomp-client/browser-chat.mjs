@@ -54,6 +54,7 @@ const summary = {
   seen: { buyer: [], seller: [] },
   reloaded: {},
   pageErrors: [],
+  pageState: {}, // after a failure: each page's connection status and error line
   screenshots: [],
   steps: [],
 };
@@ -165,6 +166,10 @@ try {
   summary.failure = `${error.message} (after: ${summary.steps.at(-1) ?? 'nothing'})`;
   // The state of both pages at the failure is the most useful thing to look at.
   for (const [role, page] of Object.entries(pages)) {
+    summary.pageState[role] = await page.evaluate(() => ({
+      status: document.getElementById('status').textContent,
+      error: document.getElementById('error').textContent,
+    })).catch((error) => ({ unreadable: error.message }));
     await screenshot(page, `${role}-failure`).catch(() => {});
   }
 } finally {

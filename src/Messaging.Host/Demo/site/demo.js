@@ -79,7 +79,7 @@ function connect() {
     heartbeatIncoming: 10000,
     heartbeatOutgoing: 10000,
     onConnect: onConnected,
-    onWebSocketClose: () => setStatus('offline', 'reconnecting…'),
+    onWebSocketClose: (event) => setStatus('offline', `closed (${event?.code ?? '?'}), reconnecting…`),
     onStompError: (frame) => showError(`server error: ${frame.headers.message ?? ''} ${frame.body ?? ''}`),
   });
   state.client.activate();
