@@ -28,6 +28,7 @@ builder.Services
     .AddSingleton(settings)
     .AddSingleton(stomp)
     .AddSingleton(sockJs)
+    .AddStompOverSockJs()
     .AddSingleton<JwtTokenValidator>()
     .AddSingleton(_ => SqlDirectory.CreateDataSource(store))
     .AddSingleton(services => new SqlDirectory(services.GetRequiredService<DbDataSource>(), store.Kind, services.GetRequiredService<IMemoryCache>()))

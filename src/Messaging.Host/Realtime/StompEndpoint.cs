@@ -24,11 +24,8 @@ public static class StompEndpoint
     /// </summary>
     public static IEndpointRouteBuilder MapStompEndpoint(this IEndpointRouteBuilder endpoints)
     {
-        var services = endpoints.ServiceProvider;
-        var settings = services.GetRequiredService<StompSettings>();
-        var sockJs = new SockJsServer(services.GetRequiredService<SockJsSettings>(), settings.OutboundQueueFrames, new StompOverSockJs(
-            services.GetRequiredService<ActorSystem>(), services.GetRequiredService<ConversationGateway>(), services.GetRequiredService<JwtTokenValidator>(), settings));
-        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(sockJs.Dispose);
+        var settings = endpoints.ServiceProvider.GetRequiredService<StompSettings>();
+        var sockJs = endpoints.ServiceProvider.GetRequiredService<SockJsServer>();
         // A plain GET of /ws is the SockJS greeting; an upgrade is the raw WebSocket.
         endpoints.Map("/ws", (HttpContext context, ActorSystem system, ConversationGateway gateway, JwtTokenValidator tokens) =>
             context.WebSockets.IsWebSocketRequest ? Accept(context, system, gateway, tokens, settings) : SockJsGreeting(context, sockJs));
@@ -36,6 +33,15 @@ public static class StompEndpoint
         endpoints.MapSockJs("/ws", sockJs);
         return endpoints;
     }
+
+    /// <summary>The SockJS server of <c>/ws</c>, one per node (its sessions end when the host stops), carrying STOMP.</summary>
+    public static IServiceCollection AddStompOverSockJs(this IServiceCollection services) =>
+        services.AddSingleton(provider => new SockJsServer(
+            provider.GetRequiredService<SockJsSettings>(),
+            provider.GetRequiredService<StompSettings>().OutboundQueueFrames,
+            new StompOverSockJs(
+                provider.GetRequiredService<ActorSystem>(), provider.GetRequiredService<ConversationGateway>(),
+                provider.GetRequiredService<JwtTokenValidator>(), provider.GetRequiredService<StompSettings>())));
 
     private static async Task<IResult> SockJsGreeting(HttpContext context, SockJsServer sockJs)
     {

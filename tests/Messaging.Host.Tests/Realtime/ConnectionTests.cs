@@ -91,11 +91,22 @@ public sealed class ConnectionTests(RealtimeHostFixture fixture)
     }
 
     [Fact]
-    public async Task A_plain_GET_of_ws_is_a_400_problem()
+    public async Task A_plain_GET_of_ws_is_the_SockJS_greeting()
     {
         using var http = Host.CreateClient();
 
         var response = await http.GetAsync("/ws");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Welcome to SockJS!\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_plain_GET_of_ws_websocket_is_a_400_problem()
+    {
+        using var http = Host.CreateClient();
+
+        var response = await http.GetAsync("/ws/websocket");
 
         var problem = await response.ExpectProblem(HttpStatusCode.BadRequest);
         Assert.Equal("this endpoint speaks STOMP over WebSocket: send a WebSocket upgrade request", problem.Str("detail"));
