@@ -111,6 +111,8 @@ function onNotification(event) {
   const shown = {
     NEW_MESSAGE: () => listed()?.lastMessage === event.message.text,
     CONVERSATION_BLOCKED: () => listed()?.isBlocked === true,
+    // Lifted unless this user blocks it too.
+    CONVERSATION_UNBLOCKED: () => listed()?.isBlocked === false || listed()?.blockedByMe === true,
   }[event.type] ?? (() => true);
   refreshConversationsUntil(shown).catch((error) => showError(error.message));
 }
