@@ -116,14 +116,22 @@ internal static partial class SockJsHttpTransports
         SockJsHttp.NotCached(context);
         SockJsHttp.Cors(context);
         SockJsHttp.SessionCookie(context, server.Settings);
-        if (!await session.WaitWhileReceivingPaused(server.Settings.MaxSendWait, context.RequestAborted))
+        byte[]? body;
+        try
         {
-            // The application stayed paused: this client sends faster than it is served, and it may not queue more.
-            session.End();
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
+            if (!await session.WaitWhileReceivingPaused(server.Settings.MaxSendWait, context.RequestAborted))
+            {
+                // The application stayed paused: this client sends faster than it is served, and it may not queue more.
+                session.End();
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            body = await ReadBody(context.Request, server.Settings.MaxMessageBytes, context.RequestAborted);
         }
-        var body = await ReadBody(context.Request, server.Settings.MaxMessageBytes, context.RequestAborted);
+        catch (Exception error) when (error is OperationCanceledException or IOException)
+        {
+            return; // the client went away; nothing to answer
+        }
         if (body is null)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

@@ -159,7 +159,6 @@ public sealed class SockJsSession : IStompTransport
     /// <summary>Queued messages, one by one, for the raw WebSocket; null once the session is closed and drained.</summary>
     internal async Task<ReadOnlyMemory<byte>?> NextMessage(CancellationToken aborted)
     {
-        _opened = true;
         while (await _outgoing.Reader.WaitToReadAsync(aborted))
         {
             if (_outgoing.Reader.TryRead(out var message))

@@ -83,7 +83,6 @@ internal static class SockJsWebSockets
     /// <summary>The open frame, message and heartbeat frames, then the close frame and the matching WebSocket close.</summary>
     private static async Task WriteFrames(SockJsServer server, WebSocket socket, SockJsSession session, CancellationTokenSource reading)
     {
-        session.TryAttach();
         try
         {
             while (true)
