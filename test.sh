@@ -20,14 +20,25 @@ if [ -z "${MESSAGING_TEST_POSTGRES:-}" ]; then
   fi
 fi
 
-# The realtime tests drive /ws with the real @stomp/stompjs client: install it (npm ci) when node_modules is missing
-# or older than the lock file. Without Node the STOMP.js test fails; it never skips.
+# The realtime and demo tests drive /ws with the real @stomp/stompjs client (over ws and sockjs-client) and the demo page
+# with playwright-core: install them (npm ci) when node_modules is missing or older than the lock file. Without Node
+# those tests fail; they never skip.
 stomp_client=tests/stomp-client
 if [ ! -f "$stomp_client/node_modules/.package-lock.json" ] || [ "$stomp_client/package-lock.json" -nt "$stomp_client/node_modules/.package-lock.json" ]; then
   if command -v npm >/dev/null 2>&1; then
     (cd "$stomp_client" && npm ci --no-audit --no-fund) || echo "npm ci failed in $stomp_client: the STOMP.js test will fail" >&2
   else
     echo "npm not found: the STOMP.js test (tests/stomp-client) will fail; install Node.js 18+ with npm" >&2
+  fi
+fi
+
+# The demo page's browser tests drive Debian's chromium headless (through playwright-core, which never downloads a
+# browser): install it when missing. Without it they fail; they never skip.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }; } || echo "apt-get install chromium failed: the browser tests will fail" >&2
+  else
+    echo "/usr/bin/chromium not found: the browser tests will fail; install it as root (apt-get install -y chromium)" >&2
   fi
 fi
 

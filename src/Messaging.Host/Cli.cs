@@ -1,7 +1,6 @@
-using Messaging.Actors;
-using Messaging.Actors.Doors;
 using Messaging.Host.Auth;
 using Messaging.Host.Configuration;
+using Messaging.Host.Demo;
 using Messaging.Host.Directory;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -10,19 +9,6 @@ namespace Messaging.Host;
 /// <summary>Verbs for a newcomer: <c>token &lt;userId&gt;</c> prints a bearer token, <c>seed</c> fills a small demo directory.</summary>
 public static class Cli
 {
-    public static readonly (Guid Id, string Name, string Email)[] DemoUsers =
-    [
-        (Guid.Parse("00000000-0000-4000-8000-00000000a11c"), "Alice Buyer", "alice@example.com"),
-        (Guid.Parse("00000000-0000-4000-8000-000000000b0b"), "Bob Seller", "bob@example.com"),
-        (Guid.Parse("00000000-0000-4000-8000-00000000ca01"), "Carol Buyer", "carol@example.com"),
-    ];
-
-    public static readonly (Guid Id, string Title, string? Image)[] DemoProducts =
-    [
-        (Guid.Parse("00000000-0000-4000-8000-0000000000c1"), "Vintage Camera", "https://images.example.com/vintage-camera.jpg"),
-        (Guid.Parse("00000000-0000-4000-8000-0000000000c2"), "Road Bike", null),
-    ];
-
     /// <summary>Runs a verb if <paramref name="args"/> names one; returns its exit code, or null to start the server.</summary>
     public static async Task<int?> TryRun(string[] args, WebApplicationBuilder builder)
     {
@@ -56,17 +42,14 @@ public static class Cli
         var directory = new SqlDirectory(dataSource, store.Kind, new MemoryCache(new MemoryCacheOptions()));
         await directory.EnsureSchema(CancellationToken.None);
         var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
+        await DemoDirectory.Seed(directory, CancellationToken.None);
         Console.WriteLine($"Seeded the {store.Kind} directory:");
-        foreach (var (id, name, email) in DemoUsers)
+        foreach (var user in DemoDirectory.Users)
         {
-            await directory.UpsertUser(new UserProfile(new UserId(id), name, email), CancellationToken.None);
-            Console.WriteLine($"  user    {id}  {name} <{email}>");
-            Console.WriteLine($"          token: {DevelopmentTokens.Issue(jwt, id)}");
+            Console.WriteLine($"  user    {user.Id}  {user.Name} <{user.Email}>");
+            Console.WriteLine($"          token: {DevelopmentTokens.Issue(jwt, user.Id)}");
         }
-        foreach (var (id, title, image) in DemoProducts)
-        {
-            await directory.UpsertProduct(new ProductInfo(new ProductId(id), title, image), CancellationToken.None);
-            Console.WriteLine($"  product {id}  {title}");
-        }
+        foreach (var product in DemoDirectory.Products)
+            Console.WriteLine($"  product {product.Id}  {product.Title}");
     }
 }

@@ -6,6 +6,7 @@ using Messaging.Host;
 using Messaging.Host.Api;
 using Messaging.Host.Auth;
 using Messaging.Host.Configuration;
+using Messaging.Host.Demo;
 using Messaging.Host.Directory;
 using Messaging.Host.Realtime;
 using Messaging.Host.Realtime.SockJs;
@@ -38,7 +39,8 @@ builder.Services
     .AddExceptionHandler<EntityUnavailableHandler>()
     .ConfigureHttpJsonOptions(options => DoorJson.Configure(options.SerializerOptions))
     .AddMessagingAuthentication(jwt)
-    .AddMessagingActors(builder.Configuration, store, settings);
+    .AddMessagingActors(builder.Configuration, store, settings)
+    .AddDemo(builder.Configuration, builder.Environment, jwt);
 
 var app = builder.Build();
 if (jwt.UsesDevelopmentKey)
@@ -53,6 +55,7 @@ app.UseAuthorization();
 app.MapConversationsApi();
 app.MapMessagesApi();
 app.MapStompEndpoint();
+app.MapDemo();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
 
 await app.RunAsync();

@@ -1,6 +1,7 @@
 using Messaging.Actors;
 using Messaging.Host.Auth;
 using Messaging.Host.Configuration;
+using Messaging.Host.Demo;
 using Messaging.Host.Directory;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
@@ -82,12 +83,12 @@ public sealed class CliTests
             SqliteConnection.ClearAllPools();
             await using var dataSource = SqlDirectory.CreateDataSource(new StoreOptions(StoreKind.Sqlite, $"Data Source={file}"));
             var directory = new SqlDirectory(dataSource, StoreKind.Sqlite, new MemoryCache(new MemoryCacheOptions()));
-            foreach (var (id, name, email) in Cli.DemoUsers)
+            foreach (var (id, name, email) in DemoDirectory.Users)
             {
                 Assert.Equal(new(new UserId(id), name, email), await directory.FindUser(new UserId(id), CancellationToken.None));
                 Assert.Contains(id.ToString(), output);
             }
-            foreach (var (id, title, image) in Cli.DemoProducts)
+            foreach (var (id, title, image) in DemoDirectory.Products)
                 Assert.Equal(new(new ProductId(id), title, image), await directory.FindProduct(new ProductId(id), CancellationToken.None));
         }
         finally

@@ -1,7 +1,11 @@
 // A two-person chat over /ws with the real @stomp/stompjs client, as a browser frontend would run it.
 // Run by tests/Messaging.Host.Tests/Realtime/StompJsTests.cs against a host on a loopback port:
 //
-//   node chat.mjs --url ws://127.0.0.1:PORT/ws --alice-token JWT --bob-token JWT --bob-id UUID [--timeout-ms 20000]
+//   node chat.mjs [--transport raw] --url ws://127.0.0.1:PORT/ws --alice-token JWT --bob-token JWT --bob-id UUID [--timeout-ms 20000]
+//   node chat.mjs --transport xhr-polling --url http://127.0.0.1:PORT/ws …
+//
+// --transport raw (the default) is a plain WebSocket (the ws package) with the STOMP subprotocols; websocket,
+// xhr-streaming, xhr-polling and eventsource are sockjs-client forced onto that one SockJS transport.
 //
 // Alice asks Bob a question (recipientId, no conversation yet), Bob learns the conversation from his notification
 // queue, both subscribe to its topic, Bob types and answers. Every frame each client saw is printed as one JSON
@@ -9,10 +13,12 @@
 
 import { parseArgs } from 'node:util';
 import { Client } from '@stomp/stompjs';
+import SockJS from 'sockjs-client';
 import WebSocket from 'ws';
 
 const { values: options } = parseArgs({
   options: {
+    transport: { type: 'string', default: 'raw' },
     url: { type: 'string' },
     'alice-token': { type: 'string' },
     'bob-token': { type: 'string' },
@@ -26,13 +32,21 @@ for (const required of ['url', 'alice-token', 'bob-token', 'bob-id']) {
     process.exit(2);
   }
 }
+const SOCKJS_TRANSPORTS = ['websocket', 'xhr-streaming', 'xhr-polling', 'eventsource'];
+if (options.transport !== 'raw' && !SOCKJS_TRANSPORTS.includes(options.transport)) {
+  console.error(`--transport is raw or one of ${SOCKJS_TRANSPORTS.join(', ')}`);
+  process.exit(2);
+}
+const openSocket = options.transport === 'raw'
+  ? () => new WebSocket(options.url, ['v12.stomp', 'v11.stomp', 'v10.stomp'])
+  : () => new SockJS(options.url, null, { transports: [options.transport] });
 const timeoutMs = Number(options['timeout-ms']);
 const stepTimeoutMs = Math.min(10000, timeoutMs);
 
 const summary = {
   ok: false,
   failure: null,
-  subprotocol: {},
+  transport: {}, // the negotiated subprotocol of a raw WebSocket, the transport sockjs-client settled on
   connected: {},
   conversationId: null,
   receipts: { alice: [], bob: [] },
@@ -47,8 +61,7 @@ class Person {
     this.name = name;
     this.waiters = [];
     this.client = new Client({
-      brokerURL: options.url,
-      webSocketFactory: () => new WebSocket(options.url, ['v12.stomp', 'v11.stomp', 'v10.stomp']),
+      webSocketFactory: openSocket,
       connectHeaders: { Authorization: `Bearer ${token}` },
       reconnectDelay: 0,
       heartbeatIncoming: 10000,
@@ -59,16 +72,19 @@ class Person {
       },
       onWebSocketError: (event) => summary.stompErrors.push({ client: name, websocketError: String(event?.message ?? event) }),
       onUnhandledReceipt: (frame) => this.record('receipt', frame),
+      onWebSocketClose: (event) => { this.closedWith = `${event?.code ?? '?'} ${event?.reason ?? ''}`.trim(); },
     });
   }
 
   connect() {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.name}: no CONNECTED within ${stepTimeoutMs} ms`)), stepTimeoutMs);
+      const timer = setTimeout(() => reject(new Error(`${this.name}: no CONNECTED within ${stepTimeoutMs} ms`
+        + (this.closedWith ? ` (the socket closed: ${this.closedWith})` : ''))), stepTimeoutMs);
       this.client.onConnect = (frame) => {
         clearTimeout(timer);
         summary.connected[this.name] = { ...frame.headers };
-        summary.subprotocol[this.name] = this.client.webSocket?.protocol ?? null;
+        const socket = this.client.webSocket;
+        summary.transport[this.name] = (options.transport === 'raw' ? socket?.protocol : socket?.transport) ?? null;
         resolve();
       };
       this.client.activate();

@@ -1,12 +1,9 @@
-using System.ComponentModel;
-using System.Diagnostics;
-
 namespace Messaging.Host.Tests.Realtime;
 
 /// <summary>
-/// The real <c>@stomp/stompjs</c> client (under Node, over the <c>ws</c> package) chatting through a host on a loopback
-/// port: what a browser frontend does. Needs <c>node</c> on the PATH and <c>tests/stomp-client/node_modules</c>
-/// (<c>./test.sh</c> runs <c>npm ci</c>); without them the test fails, it never skips.
+/// The real <c>@stomp/stompjs</c> client under Node chatting through a host on a loopback port, as a browser frontend
+/// does: over a raw WebSocket (the <c>ws</c> package) at <c>ws://host/ws</c>, and over <c>sockjs-client</c> at
+/// <c>http://host/ws</c> forced onto each of its transports.
 /// </summary>
 [Collection(RealtimeLoopbackCollection.Name)]
 public sealed class StompJsTests(LoopbackHostFixture fixture)
@@ -15,26 +12,29 @@ public sealed class StompJsTests(LoopbackHostFixture fixture)
 
     private MessagingHost Host => fixture.Host;
 
-    [Fact]
-    public async Task Two_STOMP_js_clients_connect_subscribe_type_send_and_get_receipts()
+    [Theory]
+    [InlineData("raw")]
+    [InlineData("websocket")]
+    [InlineData("xhr-streaming")]
+    [InlineData("xhr-polling")]
+    [InlineData("eventsource")]
+    public async Task Two_STOMP_js_clients_connect_subscribe_type_send_and_get_receipts(string transport)
     {
         var alice = await Host.CreateUser("Alice");
         var bob = await Host.CreateUser("Bob");
+        // sockjs-client takes the http:// address of the endpoint and picks its sub-paths itself.
+        var url = transport == "raw" ? Host.WebSocketAddress : new Uri(Host.BaseAddress, "/ws");
 
-        var (exitCode, stdout, stderr) = await RunNode(
-            "chat.mjs", "--url", Host.WebSocketAddress.ToString(), "--alice-token", alice.Token, "--bob-token", bob.Token, "--bob-id", bob.Id.ToString());
+        var summary = await NodeScripts.RunToSuccess(ScriptTimeout,
+            "chat.mjs", "--transport", transport, "--url", url.ToString(), "--alice-token", alice.Token, "--bob-token", bob.Token, "--bob-id", bob.Id.ToString());
 
-        var output = $"exit code {exitCode}\nstdout: {stdout}\nstderr: {stderr}";
-        var summaryLine = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(line => line.StartsWith('{'));
-        Assert.True(summaryLine is not null, $"chat.mjs printed no JSON summary; {output}");
-        var summary = RealtimeHelpers.Json(summaryLine);
-        Assert.True(exitCode == 0 && summary.Bool("ok"), $"chat.mjs failed: {summary.GetProperty("failure")}; {output}");
         Assert.Empty(summary.GetProperty("stompErrors").Items());
 
-        // Both clients negotiated STOMP 1.2 over the v12.stomp subprotocol and were told who they are.
+        // Both clients negotiated STOMP 1.2 over the transport asked for (on a raw WebSocket, the v12.stomp subprotocol)
+        // and were told who they are.
         foreach (var (name, user) in new[] { ("alice", alice), ("bob", bob) })
         {
-            Assert.Equal("v12.stomp", summary.GetProperty("subprotocol").Str(name));
+            Assert.Equal(transport == "raw" ? "v12.stomp" : transport, summary.GetProperty("transport").Str(name));
             var connected = summary.GetProperty("connected").GetProperty(name);
             Assert.Equal("1.2", connected.Str("version"));
             Assert.Equal("messaging/1.0", connected.Str("server"));
@@ -81,50 +81,5 @@ public sealed class StompJsTests(LoopbackHostFixture fixture)
         var matches = events.Where(item => item.Str("destination") == destination && item.GetProperty("body").Str("type") == type).ToList();
         Assert.True(matches.Count == 1, $"expected one {type} on {destination}, got {matches.Count}: {string.Join(", ", events)}");
         return matches[0].GetProperty("body");
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunNode(params string[] arguments)
-    {
-        var clientFolder = Path.Combine(RepositoryRoot(), "tests", "stomp-client");
-        Assert.True(System.IO.Directory.Exists(Path.Combine(clientFolder, "node_modules", "@stomp", "stompjs")),
-            $"{clientFolder}/node_modules lacks @stomp/stompjs: run `npm ci` there (./test.sh does it)");
-        var start = new ProcessStartInfo("node") { WorkingDirectory = clientFolder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        }
-        catch (Win32Exception missing)
-        {
-            throw new InvalidOperationException("Node.js (`node`) is required for the STOMP.js test and was not found on the PATH", missing);
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(ScriptTimeout);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"node {string.Join(' ', arguments.Take(1))} did not finish within {ScriptTimeout.TotalSeconds} s; stdout: {await stdout}; stderr: {await stderr}");
-            }
-            return (process.ExitCode, await stdout, await stderr);
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Messaging.sln")))
-                return folder.FullName;
-        }
-        throw new InvalidOperationException($"no Messaging.sln above {AppContext.BaseDirectory}");
     }
 }
