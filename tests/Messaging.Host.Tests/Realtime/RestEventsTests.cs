@@ -44,6 +44,27 @@ public sealed class RestEventsTests(RealtimeHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_recipient_who_lists_his_conversations_on_hearing_NEW_MESSAGE_finds_the_new_one_listed()
+    {
+        var bob = await Host.CreateUser();
+        var product = await Host.CreateProduct();
+        await using var bobClient = await StompTestClient.ConnectWithQueuesAsync(bob, "bob");
+
+        // A few times over: the event and the recipient's inbox are reached on different paths.
+        for (var i = 0; i < 5; i++)
+        {
+            var stranger = await Host.CreateUser();
+            var sending = stranger.SendTo(bob, $"first message {i}", product);
+
+            var (_, body) = await bobClient.ExpectMessageAsync(Destination.Notifications, "NEW_MESSAGE");
+            var listed = (await bob.ConversationsOk()).Items();
+
+            Assert.Contains(listed, conversation => conversation.Id() == body.Guid("conversationId") && conversation.Str("lastMessage") == $"first message {i}");
+            await sending;
+        }
+    }
+
+    [Fact]
     public async Task PATCH_mark_read_raises_MESSAGE_READ_to_the_senders_queue_and_the_topic()
     {
         var (alice, bob, conversationId, first) = await Conversation(Host);

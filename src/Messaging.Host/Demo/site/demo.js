@@ -8,7 +8,6 @@ const transport = params.get('transport') ?? 'raw';
 const SOCKJS_TRANSPORTS = ['websocket', 'xhr-streaming', 'xhr-polling', 'eventsource'];
 const TYPING_EVERY_MS = 2000;
 const TYPING_SHOWN_MS = 4000;
-const LIST_ATTEMPTS = 8;
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -107,27 +106,8 @@ function onNotification(event) {
   }
   if (event.type === 'MESSAGE_READ' && state.open?.id === event.conversationId)
     showRead(event.messageIds);
-  const listed = () => state.conversations.find((conversation) => conversation.id === event.conversationId);
-  const shown = {
-    NEW_MESSAGE: () => listed()?.lastMessage === event.message.text,
-    CONVERSATION_BLOCKED: () => listed()?.isBlocked === true,
-    // Lifted unless this user blocks it too.
-    CONVERSATION_UNBLOCKED: () => listed()?.isBlocked === false || listed()?.blockedByMe === true,
-  }[event.type] ?? (() => true);
-  refreshConversationsUntil(shown).catch((error) => showError(error.message));
-}
-
-/**
- * A notification can overtake the write it announces on its way into the recipient's inbox (a new conversation
- * especially): the list is fetched again, a few times, until it shows what the event says.
- */
-async function refreshConversationsUntil(shown) {
-  for (let attempt = 1; ; attempt++) {
-    await refreshConversations();
-    if (shown() || attempt === LIST_ATTEMPTS)
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 150 * attempt));
-  }
+  // The server sends an event only once both inboxes hold the change, so one fetch shows it.
+  refreshConversations().catch((error) => showError(error.message));
 }
 
 // ---- conversation list ------------------------------------------------------------------------------------------
