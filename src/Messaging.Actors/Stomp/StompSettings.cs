@@ -31,7 +31,18 @@ public sealed record StompSettings
     /// <summary>Name of a cookie that may carry the bearer token of the upgrade request (unset = none).</summary>
     public string? TokenCookie { get; init; }
 
+    /// <summary>
+    /// Browser origins (<c>https://shop.example.com</c>) allowed to open a realtime connection, raw WebSocket or SockJS.
+    /// Empty, the default, allows any, as the spec's <c>setAllowedOriginPatterns("*")</c>. Requests without an
+    /// <c>Origin</c> header (not from a browser) are always allowed: the check stops other sites' pages, not clients.
+    /// </summary>
+    public string[] AllowedOrigins { get; init; } = [];
+
     public StompLimits Limits => new(MaxFrameBytes, MaxHeaders);
+
+    public bool AllowsOrigin(string? origin) =>
+        AllowedOrigins.Length == 0 || string.IsNullOrEmpty(origin)
+        || AllowedOrigins.Any(allowed => string.Equals(allowed.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase));
 
     public StompSettings Validate()
     {
@@ -44,6 +55,8 @@ public sealed record StompSettings
         if (ServerHeartBeat < TimeSpan.Zero) problems.Add($"ServerHeartBeat must not be negative, was {ServerHeartBeat}");
         if (HeartBeatGrace < 1) problems.Add($"HeartBeatGrace must be at least 1, was {HeartBeatGrace}");
         if (ConnectTimeout <= TimeSpan.Zero) problems.Add($"ConnectTimeout must be positive, was {ConnectTimeout}");
+        foreach (var origin in AllowedOrigins.Where(origin => !Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/"))
+            problems.Add($"AllowedOrigins holds '{origin}', which is not an origin such as https://shop.example.com");
         return problems.Count == 0 ? this : throw new InvalidOperationException("Invalid Stomp settings: " + string.Join("; ", problems));
     }
 }

@@ -41,7 +41,8 @@ public static class StompEndpoint
             provider.GetRequiredService<StompSettings>().OutboundQueueFrames,
             new StompOverSockJs(
                 provider.GetRequiredService<ActorSystem>(), provider.GetRequiredService<ConversationGateway>(),
-                provider.GetRequiredService<JwtTokenValidator>(), provider.GetRequiredService<StompSettings>())));
+                provider.GetRequiredService<JwtTokenValidator>(), provider.GetRequiredService<StompSettings>()),
+            provider.GetRequiredService<StompSettings>().AllowsOrigin));
 
     private static async Task<IResult> SockJsGreeting(HttpContext context, SockJsServer sockJs)
     {
@@ -54,6 +55,9 @@ public static class StompEndpoint
     {
         if (!context.WebSockets.IsWebSocketRequest)
             return Problems.Status(StatusCodes.Status400BadRequest, "this endpoint speaks STOMP over WebSocket: send a WebSocket upgrade request");
+        // Browsers let any page open a WebSocket to any host, with the user's cookies: the Origin is the only defence.
+        if (!settings.AllowsOrigin(context.Request.Headers.Origin.ToString()))
+            return Problems.Status(StatusCodes.Status403Forbidden, "this origin may not open realtime connections (Stomp__AllowedOrigins)");
         var requested = context.WebSockets.WebSocketRequestedProtocols;
         var subProtocol = SubProtocols.FirstOrDefault(requested.Contains);
         if (requested.Count > 0 && subProtocol is null)

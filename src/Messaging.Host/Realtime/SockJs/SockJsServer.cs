@@ -13,13 +13,17 @@ namespace Messaging.Host.Realtime.SockJs;
 public sealed class SockJsServer : IDisposable
 {
     private static readonly byte[] Greeting = "Welcome to SockJS!\n"u8.ToArray();
+    private static readonly byte[] OriginRefused = "origin not allowed"u8.ToArray();
 
     private readonly ConcurrentDictionary<string, SockJsSession> _sessions = new(StringComparer.Ordinal);
     private readonly Timer _sweeper;
+    private readonly Func<string?, bool> _allowsOrigin;
 
-    public SockJsServer(SockJsSettings settings, int outboundQueueMessages, ISockJsApplication application)
+    /// <param name="allowsOrigin">Whether a browser page of this origin may use the server (any, when not given).</param>
+    public SockJsServer(SockJsSettings settings, int outboundQueueMessages, ISockJsApplication application, Func<string?, bool>? allowsOrigin = null)
     {
         Settings = settings;
+        _allowsOrigin = allowsOrigin ?? (_ => true);
         OutboundQueueMessages = outboundQueueMessages;
         Application = application;
         // A quarter of the delay: a session is forgotten at most 25% late, for one timer in all.
@@ -42,6 +46,8 @@ public sealed class SockJsServer : IDisposable
         // The protocol defines the bodies of its errors (405 has none); the host's status code pages must not add theirs.
         if (context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
             statusCodePages.Enabled = false;
+        if (!_allowsOrigin(context.Request.Headers.Origin.ToString()))
+            return Plain(context, StatusCodes.Status403Forbidden, OriginRefused);
         var value = path.Value ?? "";
         switch (value)
         {
