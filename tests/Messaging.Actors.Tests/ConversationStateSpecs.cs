@@ -261,6 +261,64 @@ public sealed class ConversationStateSpecs
         Assert.Equal("hi", sent.Message.Text);
     }
 
+    // ---- retries: the client's own id of a send ----
+
+    [Fact]
+    public void Retry_with_the_same_client_message_id_is_answered_with_the_stored_message_and_stores_nothing()
+    {
+        var first = Assert.IsType<MessageAccepted>(_chat.Execute(Open(Buyer, Seller, "Is this still available?", Camera) with { ClientMessageId = "web-1" })).Message;
+
+        var retry = _chat.Execute(Send(Buyer, "Is this still available?") with { ClientMessageId = "web-1" });
+
+        Assert.Equal(first, Assert.IsType<MessageAccepted>(retry).Message);
+        Assert.Empty(_chat.LastEvents);
+        Assert.Equal([first], _chat.State.Messages);
+        Assert.Equal("web-1", first.ClientMessageId);
+    }
+
+    [Fact]
+    public void Another_client_message_id_is_another_message()
+    {
+        _chat.Execute(Open(Buyer, Seller, "Is this still available?", Camera) with { ClientMessageId = "web-1" });
+
+        var second = Assert.IsType<MessageAccepted>(_chat.Execute(Send(Buyer, "And the lens?") with { ClientMessageId = "web-2" })).Message;
+
+        Assert.Equal(2, _chat.State.Messages.Count);
+        Assert.Equal(new MessageSent(CameraChat, second), Assert.Single(_chat.LastEvents));
+    }
+
+    [Fact]
+    public void The_same_client_message_id_from_the_other_participant_is_their_own_message()
+    {
+        _chat.Execute(Open(Buyer, Seller, "Is this still available?", Camera) with { ClientMessageId = "1" });
+
+        var answer = Assert.IsType<MessageAccepted>(_chat.Execute(Send(Seller, "Yes") with { ClientMessageId = "1" })).Message;
+
+        Assert.Equal(Seller, answer.SenderId);
+        Assert.Equal(2, _chat.State.Messages.Count);
+    }
+
+    [Fact]
+    public void Retry_after_the_conversation_was_blocked_still_gets_the_stored_message()
+    {
+        var first = Assert.IsType<MessageAccepted>(_chat.Execute(Open(Buyer, Seller, "Is this still available?", Camera) with { ClientMessageId = "web-1" })).Message;
+        _chat.Execute(new SetBlocked(CameraChat, Seller, true));
+
+        Assert.Equal(first, Assert.IsType<MessageAccepted>(_chat.Execute(Send(Buyer, "Is this still available?") with { ClientMessageId = "web-1" })).Message);
+    }
+
+    [Fact]
+    public void Client_message_ids_are_remembered_through_a_snapshot()
+    {
+        var first = Assert.IsType<MessageAccepted>(_chat.Execute(Open(Buyer, Seller, "Is this still available?", Camera) with { ClientMessageId = "web-1" })).Message;
+
+        var restored = ConversationState.FromSnapshot(_chat.State.ToSnapshot());
+        var decision = restored.Process(Send(Buyer, "Is this still available?") with { ClientMessageId = "web-1" }, T0.AddMinutes(1), MessageNo(99));
+
+        Assert.Equal(first, Assert.IsType<MessageAccepted>(decision.Reply).Message);
+        Assert.Empty(decision.Events);
+    }
+
     // ---- blocking ----
 
     [Fact]

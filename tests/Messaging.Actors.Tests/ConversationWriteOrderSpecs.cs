@@ -115,6 +115,27 @@ public sealed class ConversationWriteOrderSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Retry_of_a_send_whose_inboxes_have_not_answered_waits_for_them_and_is_not_published_again()
+    {
+        var chat = Start();
+        var send = Open(Buyer, Seller, "Is this still available?", Camera) with { ClientMessageId = "web-1" };
+        _client.Send(chat, send);
+        var version = (await _inboxes.ExpectMsgAsync<RecordSummary>()).Entry.Version;
+        await _inboxes.ExpectMsgAsync<RecordSummary>();
+
+        _client.Send(chat, send); // the client gave up waiting and tries again
+        await _client.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        chat.Tell(new SummaryAcknowledged(Buyer, CameraChat, version));
+        chat.Tell(new SummaryAcknowledged(Seller, CameraChat, version));
+
+        var original = (await _client.ExpectMsgAsync<MessageAccepted>()).Message;
+        Assert.Equal(original, (await _client.ExpectMsgAsync<MessageAccepted>()).Message);
+        await _mediator.ExpectMsgAsync<Publish>();
+        await _mediator.ExpectMsgAsync<Publish>();
+        await _mediator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300)); // one message, announced once
+    }
+
+    [Fact]
     public async Task Failed_write_is_never_published_acknowledged_or_remembered()
     {
         var chat = Start();

@@ -23,7 +23,8 @@ public sealed class MessagingSerializerSpecs : Akka.TestKit.Xunit2.TestKit
         new DateTimeOffset(2025, 11, 10, 14, 30, 0, 123, TimeSpan.Zero), Read: false, "Jane Smith", "jane@example.com");
 
     private static readonly ChatMessage Answer = new(
-        MessageNo(2), CameraChat, Seller, Buyer, ProductId: null, "Yes", T0.AddMinutes(5), Read: true, SenderName: null, SenderEmail: null);
+        MessageNo(2), CameraChat, Seller, Buyer, ProductId: null, "Yes", T0.AddMinutes(5), Read: true, SenderName: null, SenderEmail: null,
+        ClientMessageId: "web-7f3c9a");
 
     private static readonly ConversationSummary SellerView = new(CameraChat, Camera, Buyer, "Is this still available?", T0, 1, IsBlocked: true, BlockedByMe: false);
 
@@ -41,7 +42,7 @@ public sealed class MessagingSerializerSpecs : Akka.TestKit.Xunit2.TestKit
         new InboxEvents.SummaryRecorded(Seller, SellerEntry),
         new InboxEvents.SummariesInMemory(Seller),
         new UserInboxSnapshot(Seller, [SellerEntry, new InboxEntry(SellerView with { ConversationId = ConversationIdentity.For(null, Buyer, Seller), ProductId = null, LastMessage = null, LastMessageAt = null, UnreadCount = 0 }, [], 1)]),
-        new ConversationCommands.SendMessage(CameraChat, Buyer, Seller, Camera, "hello", BuyerProfile),
+        new ConversationCommands.SendMessage(CameraChat, Buyer, Seller, Camera, "hello", BuyerProfile, ClientMessageId: "web-1"),
         new ConversationCommands.MarkRead(CameraChat, Seller, [MessageNo(1)]),
         new ConversationCommands.SetBlocked(CameraChat, Seller, true),
         new ConversationCommands.StartTyping(CameraChat, Buyer),
@@ -236,7 +237,7 @@ public sealed class MessagingSerializerSpecs : Akka.TestKit.Xunit2.TestKit
         var snapshot = Assert.IsType<ConversationSnapshot>(_serializer.FromBinary(Encoding.UTF8.GetBytes(GoldenConversationSnapshot), "cv-snapshot"));
         var state = ConversationState.FromSnapshot(snapshot);
 
-        Expect.Sequence([Question, Answer], state.Messages);
+        Expect.Sequence([Question, Answer with { ClientMessageId = null }], state.Messages); // earlier builds stored no client ids
         Expect.Sequence([Seller], state.Blocks.Keys);
         Assert.Equal(1, state.SummaryFor(Seller).UnreadCount);
         Assert.True(state.SummaryFor(Seller).BlockedByMe);

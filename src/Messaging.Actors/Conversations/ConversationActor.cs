@@ -94,7 +94,11 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         var decision = _state.Process(command, now, new MessageId(Guid.CreateVersion7(now)));
         if (decision.Events.IsEmpty)
         {
-            Sender.Tell(decision.Reply);
+            // A retry answered with a stored message waits, like the write itself, until the inboxes hold every write so far.
+            if (decision.Reply is ConversationReplies.MessageAccepted && _pending.Count > 0)
+                _pending.Add(new PendingRelease(LastSequenceNr, Sender, decision.Reply, [], _clock.GetUtcNow() + _settings.InboxAckTimeout));
+            else
+                Sender.Tell(decision.Reply);
             return;
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Messaging.Actors.Inbox;
 
 namespace Messaging.Actors.Conversations;
@@ -15,7 +16,10 @@ public interface IConversationEvent : IWithConversationId;
 /// <summary>Marker of replies and published values that may cross nodes, so they get our serializer too.</summary>
 public interface IMessagingReply;
 
-/// <summary>One chat message as stored, replied and published. Sender name and email are those known when it was sent.</summary>
+/// <summary>
+/// One chat message as stored, replied and published. Sender name and email are those known when it was sent; the
+/// client's own id of the send, when it gave one, is kept so a retry finds it (it is not part of the API's message).
+/// </summary>
 public sealed record ChatMessage(
     MessageId Id,
     ConversationId ConversationId,
@@ -26,7 +30,9 @@ public sealed record ChatMessage(
     DateTimeOffset CreatedAt,
     bool Read,
     string? SenderName,
-    string? SenderEmail);
+    string? SenderEmail,
+    // Left out when absent, so messages without one are stored exactly as before it existed.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClientMessageId = null);
 
 /// <summary>How the sender is shown to the other side (from the directory, else from the token).</summary>
 public sealed record SenderProfile(string? Name, string? Email);
@@ -47,7 +53,8 @@ public static class ConversationCommands
     /// <summary>
     /// Send a message. <see cref="RecipientId"/> and <see cref="ProductId"/> are the sender's claim about the
     /// conversation: they start it when it does not exist yet and must match it when it does. Sent through the
-    /// sender's inbox, which takes the rate-limit permit on the way.
+    /// sender's inbox, which takes the rate-limit permit on the way. A <see cref="ClientMessageId"/> makes a retry
+    /// safe: the sender's message with that id, if there is one, is the answer, and nothing new is stored.
     /// </summary>
     public sealed record SendMessage(
         ConversationId ConversationId,
@@ -55,7 +62,8 @@ public static class ConversationCommands
         UserId? RecipientId,
         ProductId? ProductId,
         string Text,
-        SenderProfile Sender) : IRateLimited
+        SenderProfile Sender,
+        string? ClientMessageId = null) : IRateLimited
     {
         UserId IWithUserId.UserId => SenderId;
         PermitKind IRateLimited.Kind => PermitKind.Message;

@@ -31,6 +31,9 @@ public sealed record ConversationState
     public ImmutableDictionary<UserId, DateTimeOffset> Blocks { get; private init; } = ImmutableDictionary<UserId, DateTimeOffset>.Empty;
 
     private ImmutableDictionary<MessageId, int> Positions { get; init; } = ImmutableDictionary<MessageId, int>.Empty;
+    /// <summary>Each sender's messages by the id the client gave the send, for retries.</summary>
+    private ImmutableDictionary<(UserId Sender, string ClientMessageId), MessageId> ClientMessageIds { get; init; } =
+        ImmutableDictionary<(UserId, string), MessageId>.Empty;
     private ImmutableDictionary<UserId, ImmutableHashSet<MessageId>> Unread { get; init; } = ImmutableDictionary<UserId, ImmutableHashSet<MessageId>>.Empty;
 
     public static ConversationState Empty(ConversationId id) => new() { Id = id };
@@ -87,6 +90,9 @@ public sealed record ConversationState
         {
             Messages = Messages.Add(sent.Message),
             Positions = Positions.SetItem(sent.Message.Id, Messages.Count),
+            ClientMessageIds = sent.Message.ClientMessageId is { } clientMessageId
+                ? ClientMessageIds.SetItem((sent.Message.SenderId, clientMessageId), sent.Message.Id)
+                : ClientMessageIds,
             Unread = sent.Message.Read ? Unread : Unread.SetItem(sent.Message.RecipientId, UnreadFor(sent.Message.RecipientId).Add(sent.Message.Id)),
         },
         MessagesRead read => this with
@@ -137,6 +143,9 @@ public sealed record ConversationState
         }
         else if (!IsParticipant(send.SenderId))
             return Decision.Reject(Rejection.Forbidden("not a participant of this conversation"));
+        // A retry of a stored send is answered with what was stored, whatever happened since (a block, say).
+        else if (send.ClientMessageId is { } clientMessageId && ClientMessageIds.TryGetValue((send.SenderId, clientMessageId), out var stored))
+            return new Decision(new MessageAccepted(Messages[Positions[stored]]), []);
         else if (send.RecipientId is { } recipient && recipient != OtherParticipant(send.SenderId))
             return Decision.Reject(Rejection.Invalid("recipientId is not the other participant of this conversation"));
         else if (send.ProductId is { } product && product != ProductId)
@@ -154,7 +163,8 @@ public sealed record ConversationState
             NextTimestamp(now),
             Read: false,
             send.Sender.Name,
-            send.Sender.Email);
+            send.Sender.Email,
+            send.ClientMessageId);
         return new Decision(new MessageAccepted(message), opening.Add(new MessageSent(Id, message)));
     }
 

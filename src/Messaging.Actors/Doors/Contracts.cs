@@ -5,7 +5,8 @@ namespace Messaging.Actors.Doors;
 
 // Requests carry ids as strings so that a malformed one is our 400 with a clear detail, not a binder failure.
 
-public sealed record SendMessageRequest(string? ConversationId, string? RecipientId, string? ProductId, string? Text);
+/// <summary>A send over either door. <c>clientMessageId</c>, optional, is the client's own id of it: a retry with the same one is answered with the stored message.</summary>
+public sealed record SendMessageRequest(string? ConversationId, string? RecipientId, string? ProductId, string? Text, string? ClientMessageId = null);
 
 public sealed record MarkReadRequest(List<string?>? MessageIds);
 

@@ -26,6 +26,7 @@ public sealed class ConversationGateway(
     MessagingSettings settings)
 {
     public const int MaxMarkReadIds = 1000;
+    public const int MaxClientMessageIdLength = 100;
 
     private readonly AdmissionGate _sends = new(settings.MaxSendsInFlight, settings.SendLatencyTarget, TimeProvider.System);
 
@@ -33,6 +34,8 @@ public sealed class ConversationGateway(
     {
         if (ConversationState.ValidateText(request.Text) is { } invalidText)
             return invalidText;
+        if (request.ClientMessageId is { } clientMessageId && (clientMessageId.Length is 0 or > MaxClientMessageIdLength || clientMessageId.Any(char.IsControl)))
+            return Rejection.Invalid($"clientMessageId must be 1 to {MaxClientMessageIdLength} characters, none of them control characters");
         if (!TryParseOptional<ConversationId>(request.ConversationId, "conversationId", out var conversationId, out var invalid)
             || !TryParseOptional<UserId>(request.RecipientId, "recipientId", out var recipientId, out invalid)
             || !TryParseOptional<ProductId>(request.ProductId, "productId", out var productId, out invalid))
@@ -51,7 +54,8 @@ public sealed class ConversationGateway(
         var command = new ConversationCommands.SendMessage(
             conversationId ?? ConversationIdentity.For(productId, me.Id, recipientId!.Value),
             me.Id, recipientId, productId, request.Text!,
-            new SenderProfile(sender?.Name ?? me.Name, sender?.Email ?? me.Email));
+            new SenderProfile(sender?.Name ?? me.Name, sender?.Email ?? me.Email),
+            request.ClientMessageId);
         return await Ask(inboxes.ActorRef, command, cancellationToken) switch
         {
             MessageAccepted accepted => accepted.Message,

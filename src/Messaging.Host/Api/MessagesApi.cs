@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Messaging.Actors.Doors;
 using Messaging.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Messaging.Host.Api;
 
@@ -24,12 +25,21 @@ public static class MessagesApi
         return outcome.Rejection is { } rejection ? Problems.From(rejection) : TypedResults.Ok(outcome.Value.Select(MessageResponse.From).ToArray());
     }
 
+    /// <summary>The client's id of the send may come as <c>clientMessageId</c> in the body or as the <c>Idempotency-Key</c> header.</summary>
     private static async Task<Results<Created<MessageResponse>, ApiProblem>> Send(
-        JsonBody<SendMessageRequest> body, ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
+        JsonBody<SendMessageRequest> body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
     {
         if (body.Problem is { } invalidBody)
             return invalidBody;
-        var outcome = await gateway.Send(CurrentUser.From(user), body.Value!, cancellationToken);
+        var request = body.Value!;
+        if (idempotencyKey is not null)
+        {
+            if (request.ClientMessageId is { } clientMessageId && clientMessageId != idempotencyKey)
+                return Problems.Status(StatusCodes.Status400BadRequest, "the Idempotency-Key header and clientMessageId differ");
+            request = request with { ClientMessageId = idempotencyKey };
+        }
+        var outcome = await gateway.Send(CurrentUser.From(user), request, cancellationToken);
         if (outcome.Rejection is { } rejection)
             return Problems.From(rejection);
         var message = MessageResponse.From(outcome.Value!);
