@@ -44,6 +44,14 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
         _nodes[index] = null;
     }
 
+    /// <summary>SIGTERM: the node leaves the cluster gracefully; its exit code, or null when it did not exit in time.</summary>
+    public async Task<int?> TerminateAsync(int index, TimeSpan timeout)
+    {
+        var exitCode = await Node(index).TerminateAsync(timeout);
+        Kill(index);
+        return exitCode;
+    }
+
     public HttpClient Http(int index, LoadUser user, TimeSpan timeout)
     {
         var http = new HttpClient { BaseAddress = Node(index).BaseUri, Timeout = timeout };
@@ -102,6 +110,13 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>The cluster tests run alone, after the others: three server processes each already fill a 2-core machine.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ClusterCollection
+{
+    public const string Name = "three-node clusters";
 }
 
 /// <summary>The REST calls the cluster tests make, with the JSON they read.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Messaging.Load.Tests.Smoke;
 
@@ -55,6 +56,23 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops a container; the exit code, or null when it did not exit within <paramref name="timeout"/>.</summary>
+    public async Task<int?> TerminateAsync(TimeSpan timeout)
+    {
+        if (kill(_process.Id, SignalTerminate) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        using var waiting = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(waiting.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
@@ -84,6 +102,11 @@ public sealed class ChildProcess : IDisposable
         }
         throw new TimeoutException($"{BaseUri}/health did not answer within {StartTimeout.TotalSeconds} s:\n{Output}");
     }
+
+    private const int SignalTerminate = 15;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     private void Keep(string? line)
     {
