@@ -40,7 +40,7 @@ public sealed class HostileClientsHostFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Alone, so the node's count of sessions is this collection's.</summary>
+/// <summary>Alone: its tests measure how soon the server drops a connection, which a machine busy with other tests would blur.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class HostileClientsCollection : ICollectionFixture<HostileClientsHostFixture>
 {
