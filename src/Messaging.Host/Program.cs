@@ -28,7 +28,7 @@ builder.Services
     .AddSingleton(settings)
     .AddSingleton(stomp)
     .AddSingleton(sockJs)
-    .AddStompOverSockJs()
+    .AddStompSessions()
     .AddSingleton<JwtTokenValidator>()
     .AddSingleton(_ => SqlDirectory.CreateDataSource(store))
     .AddSingleton(services => new SqlDirectory(services.GetRequiredService<DbDataSource>(), store.Kind, services.GetRequiredService<IMemoryCache>()))

@@ -29,7 +29,10 @@ public sealed class StompSession : ReceiveActor, IWithTimers
 
     internal sealed record TopicEvent(string SubscriptionId, object Published);
 
-    private sealed record Authenticated(StompFrame Connect, string Version, Caller? Caller);
+    private sealed record Authenticated(StompFrame Connect, string Version, ValidToken? Token);
+
+    /// <summary>A CONNECT whose token and heart-beat are fine, waiting for the parent to admit one more session of its user.</summary>
+    private sealed record Admitting(StompFrame Connect, string Version, ValidToken Token, TimeSpan ClientSends, TimeSpan ClientWants);
 
     private sealed record SubscriptionChecked(StompFrame Subscribe, Destination Destination, Rejection? Refusal);
 
@@ -60,11 +63,20 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         private ConnectDeadline() { }
     }
 
+    private sealed class TokenExpired
+    {
+        public static readonly TokenExpired Instance = new();
+        private TokenExpired() { }
+    }
+
     private sealed record Subscription(Destination Destination, IActorRef? Subscriber);
 
     public const string ServerName = "messaging/1.0";
     private const string ReceiptHeader = "receipt";
     private static readonly string[] SupportedVersions = ["1.2", "1.1", "1.0"];
+
+    /// <summary>The longest heart-beat interval a client may ask for: longer ones are no heart-beat at all, and overflow the timers.</summary>
+    public static readonly TimeSpan MaxHeartBeat = TimeSpan.FromHours(1);
 
     private readonly IStompTransport _transport;
     private readonly ConversationGateway _gateway;
@@ -78,6 +90,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private Caller? _caller;
+    private Admitting? _admitting;
     private bool _busy;
     private bool _closing;
     private bool _receivingPaused;
@@ -98,6 +111,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         Receive<Received>(OnReceived);
         Receive<TransportClosed>(_ => Context.Stop(Self));
         Receive<Authenticated>(OnAuthenticated);
+        Receive<StompSessions.Admission>(OnAdmission);
         Receive<SubscriptionChecked>(checkedSubscription =>
         {
             _busy = false;
@@ -141,6 +155,8 @@ public sealed class StompSession : ReceiveActor, IWithTimers
             if (_caller is null)
                 Fail("no CONNECT frame", $"a CONNECT frame must arrive within {_settings.ConnectTimeout.TotalSeconds:0.###} s");
         });
+        // REST refuses an expired token; a session opened with it must not outlive it either.
+        Receive<TokenExpired>(_ => Fail("token expired", "the bearer token has expired; connect again with a fresh one"));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -151,6 +167,25 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         Props.Create(() => new StompSession(transport, gateway, validateToken, mediator, settings, upgradeToken));
 
     protected override void PreStart() => Timers.StartSingleTimer(nameof(ConnectDeadline), ConnectDeadline.Instance, _settings.ConnectTimeout);
+
+    /// <summary>
+    /// A session that throws is stopped by its parent (<see cref="StompSessions"/>); the client is told first, when its
+    /// queue has room, and PostStop closes the transport.
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception) when (!_closing)
+        {
+            _closing = true;
+            _transport.TrySend(StompEncoder.Encode(StompFrame.WithText(StompCommand.Error, "the server failed to handle this connection; connect again",
+                [("message", "internal error"), ("content-type", "text/plain")])));
+            throw;
+        }
+    }
 
     protected override void PostStop()
     {
@@ -259,18 +294,41 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     private void OnAuthenticated(Authenticated authenticated)
     {
         _busy = false;
-        if (authenticated.Caller is not { } caller)
+        if (authenticated.Token is not { } token)
         {
             Fail("authentication failed", "the bearer token is invalid or expired", authenticated.Connect);
             return;
         }
-        if (!TryParseHeartBeat(authenticated.Connect.Header("heart-beat"), out var clientSends, out var clientWants))
+        var heartBeat = authenticated.Connect.Header("heart-beat");
+        if (!TryParseHeartBeat(heartBeat, out var clientSends, out var clientWants))
         {
             Fail("malformed heart-beat header", "heart-beat must be two non-negative integers, e.g. 10000,10000", authenticated.Connect);
             return;
         }
-        _caller = caller;
+        if (clientSends > MaxHeartBeat || clientWants > MaxHeartBeat)
+        {
+            Fail("heart-beat out of range", $"heart-beat intervals may be at most {(long)MaxHeartBeat.TotalMilliseconds} ms, not {heartBeat}", authenticated.Connect);
+            return;
+        }
+        _busy = true;
+        _admitting = new Admitting(authenticated.Connect, authenticated.Version, token, clientSends, clientWants);
+        Context.Parent.Tell(new StompSessions.Admit(token.Caller.Id));
+    }
+
+    private void OnAdmission(StompSessions.Admission admission)
+    {
+        _busy = false;
+        var (connect, version, token, clientSends, clientWants) = _admitting!;
+        _admitting = null;
+        if (admission.RefusedLimit is { } limit)
+        {
+            Fail("too many connections", limit, connect);
+            return;
+        }
+        _caller = token.Caller;
         Timers.Cancel(nameof(ConnectDeadline));
+        if (token.ExpiresUtc is { } expires)
+            Timers.StartSingleTimer(nameof(TokenExpired), TokenExpired.Instance, Max(expires - DateTime.UtcNow, TimeSpan.Zero));
 
         var server = _settings.ServerHeartBeat;
         // Each side beats at the slower of what one offers and the other wants; zero on either side means never.
@@ -283,11 +341,11 @@ public sealed class StompSession : ReceiveActor, IWithTimers
 
         var milliseconds = ((long)server.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         Write(StompFrame.Create(StompCommand.Connected,
-            ("version", authenticated.Version),
+            ("version", version),
             ("heart-beat", $"{milliseconds},{milliseconds}"),
             ("server", ServerName),
-            ("user-name", caller.Id.ToString())));
-        Receipt(authenticated.Connect.Header(ReceiptHeader));
+            ("user-name", _caller.Id.ToString())));
+        Receipt(connect.Header(ReceiptHeader));
         HandleQueuedFrames();
     }
 
@@ -455,17 +513,25 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         return SupportedVersions.FirstOrDefault(offered.Contains);
     }
 
+    /// <summary>Reads the two intervals; one past <see cref="MaxHeartBeat"/> comes back as <see cref="TimeSpan.MaxValue"/>, for the caller to refuse.</summary>
     private static bool TryParseHeartBeat(string? header, out TimeSpan clientSends, out TimeSpan clientWants)
     {
         clientSends = clientWants = TimeSpan.Zero;
         if (header is null)
             return true;
         var parts = header.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var sends)
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var wants))
+        return parts.Length == 2 && TryParseInterval(parts[0], out clientSends) && TryParseInterval(parts[1], out clientWants);
+    }
+
+    private static bool TryParseInterval(string milliseconds, out TimeSpan interval)
+    {
+        interval = TimeSpan.Zero;
+        if (milliseconds.Length == 0 || !milliseconds.All(char.IsAsciiDigit))
             return false;
-        clientSends = TimeSpan.FromMilliseconds(sends);
-        clientWants = TimeSpan.FromMilliseconds(wants);
+        // Past the maximum, the digits need not even fit a long: the value is out of range either way.
+        interval = long.TryParse(milliseconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= (long)MaxHeartBeat.TotalMilliseconds
+            ? TimeSpan.FromMilliseconds(value)
+            : TimeSpan.MaxValue;
         return true;
     }
 

@@ -28,6 +28,12 @@ public sealed record StompSettings
     /// <summary>A connection that sends no CONNECT within this is closed.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Sessions one user may hold on this node at once (raw WebSocket and SockJS together); one more is refused at CONNECT.</summary>
+    public int MaxConnectionsPerUser { get; init; } = 20;
+
+    /// <summary>Authenticated sessions this node holds at once, all users together; one more is refused at CONNECT.</summary>
+    public int MaxConnections { get; init; } = 10_000;
+
     /// <summary>Name of a cookie that may carry the bearer token of the upgrade request (unset = none).</summary>
     public string? TokenCookie { get; init; }
 
@@ -54,6 +60,8 @@ public sealed record StompSettings
         if (OutboundQueueFrames < 1) problems.Add($"OutboundQueueFrames must be at least 1, was {OutboundQueueFrames}");
         if (ServerHeartBeat < TimeSpan.Zero) problems.Add($"ServerHeartBeat must not be negative, was {ServerHeartBeat}");
         if (HeartBeatGrace < 1) problems.Add($"HeartBeatGrace must be at least 1, was {HeartBeatGrace}");
+        if (MaxConnectionsPerUser < 1) problems.Add($"MaxConnectionsPerUser must be at least 1, was {MaxConnectionsPerUser}");
+        if (MaxConnections < MaxConnectionsPerUser) problems.Add($"MaxConnections must be at least MaxConnectionsPerUser ({MaxConnectionsPerUser}), was {MaxConnections}");
         if (ConnectTimeout <= TimeSpan.Zero) problems.Add($"ConnectTimeout must be positive, was {ConnectTimeout}");
         foreach (var origin in AllowedOrigins.Where(origin => !Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/"))
             problems.Add($"AllowedOrigins holds '{origin}', which is not an origin such as https://shop.example.com");
@@ -78,7 +86,10 @@ public interface IStompTransport
 }
 
 /// <summary>Validates a bearer token; null when it is not valid.</summary>
-public delegate Task<Doors.Caller?> TokenValidator(string token, CancellationToken cancellationToken);
+public delegate Task<ValidToken?> TokenValidator(string token, CancellationToken cancellationToken);
+
+/// <summary>Whom a valid token names, and when it stops being valid (null: never), so a session ends with its token.</summary>
+public sealed record ValidToken(Doors.Caller Caller, DateTime? ExpiresUtc);
 
 public static class BearerToken
 {

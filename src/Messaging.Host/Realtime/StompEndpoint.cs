@@ -27,22 +27,33 @@ public static class StompEndpoint
         var settings = endpoints.ServiceProvider.GetRequiredService<StompSettings>();
         var sockJs = endpoints.ServiceProvider.GetRequiredService<SockJsServer>();
         // A plain GET of /ws is the SockJS greeting; an upgrade is the raw WebSocket.
-        endpoints.Map("/ws", (HttpContext context, ActorSystem system, ConversationGateway gateway, JwtTokenValidator tokens) =>
-            context.WebSockets.IsWebSocketRequest ? Accept(context, system, gateway, tokens, settings) : SockJsGreeting(context, sockJs));
+        endpoints.Map("/ws", (HttpContext context, StompSessionParent sessions) =>
+            context.WebSockets.IsWebSocketRequest ? Accept(context, sessions, settings) : SockJsGreeting(context, sockJs));
         endpoints.Map("/ws/websocket", Accept);
         endpoints.MapSockJs("/ws", sockJs);
         return endpoints;
     }
 
-    /// <summary>The SockJS server of <c>/ws</c>, one per node (its sessions end when the host stops), carrying STOMP.</summary>
-    public static IServiceCollection AddStompOverSockJs(this IServiceCollection services) =>
-        services.AddSingleton(provider => new SockJsServer(
-            provider.GetRequiredService<SockJsSettings>(),
-            provider.GetRequiredService<StompSettings>().OutboundQueueFrames,
-            new StompOverSockJs(
-                provider.GetRequiredService<ActorSystem>(), provider.GetRequiredService<ConversationGateway>(),
-                provider.GetRequiredService<JwtTokenValidator>(), provider.GetRequiredService<StompSettings>()),
-            provider.GetRequiredService<StompSettings>().AllowsOrigin));
+    /// <summary>
+    /// The parent of this node's STOMP sessions (<see cref="StompSessions"/>), and the SockJS server of <c>/ws</c>, one
+    /// per node (its sessions end when the host stops), carrying STOMP.
+    /// </summary>
+    public static IServiceCollection AddStompSessions(this IServiceCollection services) =>
+        services
+            .AddSingleton(provider =>
+            {
+                var system = provider.GetRequiredService<ActorSystem>();
+                return new StompSessionParent(system.ActorOf(
+                    StompSessions.PropsFor(
+                        provider.GetRequiredService<ConversationGateway>(), provider.GetRequiredService<JwtTokenValidator>().Validate,
+                        DistributedPubSub.Get(system).Mediator, provider.GetRequiredService<StompSettings>()),
+                    StompSessions.Name));
+            })
+            .AddSingleton(provider => new SockJsServer(
+                provider.GetRequiredService<SockJsSettings>(),
+                provider.GetRequiredService<StompSettings>().OutboundQueueFrames,
+                new StompOverSockJs(provider.GetRequiredService<StompSessionParent>(), provider.GetRequiredService<StompSettings>()),
+                provider.GetRequiredService<StompSettings>().AllowsOrigin));
 
     private static async Task<IResult> SockJsGreeting(HttpContext context, SockJsServer sockJs)
     {
@@ -50,8 +61,7 @@ public static class StompEndpoint
         return TypedResults.Empty;
     }
 
-    private static async Task<IResult> Accept(
-        HttpContext context, ActorSystem system, ConversationGateway gateway, JwtTokenValidator tokens, StompSettings settings)
+    private static async Task<IResult> Accept(HttpContext context, StompSessionParent sessions, StompSettings settings)
     {
         if (!context.WebSockets.IsWebSocketRequest)
             return Problems.Status(StatusCodes.Status400BadRequest, "this endpoint speaks STOMP over WebSocket: send a WebSocket upgrade request");
@@ -65,8 +75,7 @@ public static class StompEndpoint
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(subProtocol);
         var transport = new WebSocketTransport(socket, settings.OutboundQueueFrames);
-        var session = system.ActorOf(StompSession.PropsFor(
-            transport, gateway, tokens.Validate, DistributedPubSub.Get(system).Mediator, settings, UpgradeToken(context, settings)));
+        var session = await sessions.Open(transport, UpgradeToken(context, settings));
         await transport.Run(session, context.RequestAborted);
         return Results.Empty;
     }
@@ -82,18 +91,72 @@ public static class StompEndpoint
     }
 }
 
-/// <summary>STOMP over SockJS: each SockJS session carries one <see cref="StompSession"/> actor, message by message.</summary>
-internal sealed class StompOverSockJs(ActorSystem system, ConversationGateway gateway, JwtTokenValidator tokens, StompSettings settings) : ISockJsApplication
+/// <summary>The <see cref="StompSessions"/> actor of this node, which starts every STOMP session, whatever carries it.</summary>
+public sealed class StompSessionParent(IActorRef sessions)
 {
-    public ISockJsReceiver Open(SockJsSession session, HttpContext request) =>
-        new Receiver(system.ActorOf(StompSession.PropsFor(
-            session, gateway, tokens.Validate, DistributedPubSub.Get(system).Mediator, settings, StompEndpoint.UpgradeToken(request, settings))));
+    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(10);
 
-    private sealed class Receiver(IActorRef session) : ISockJsReceiver
+    public IActorRef Actor => sessions;
+
+    /// <summary>A new session on <paramref name="transport"/>, a child of the parent.</summary>
+    public Task<IActorRef> Open(IStompTransport transport, string? upgradeToken) =>
+        sessions.Ask<IActorRef>(new StompSessions.Open(transport, upgradeToken), OpenTimeout);
+}
+
+/// <summary>STOMP over SockJS: each SockJS session carries one <see cref="StompSession"/> actor, message by message.</summary>
+internal sealed class StompOverSockJs(StompSessionParent sessions, StompSettings settings) : ISockJsApplication
+{
+    public ISockJsReceiver Open(SockJsSession session, HttpContext request)
     {
-        public void Received(ReadOnlyMemory<byte> message) => session.Tell(new StompSession.Received(message));
+        var receiver = new Receiver();
+        _ = Start(session, receiver, StompEndpoint.UpgradeToken(request, settings));
+        return receiver;
+    }
 
-        public void Closed() => session.Tell(StompSession.TransportClosed.Instance);
+    private async Task Start(SockJsSession session, Receiver receiver, string? upgradeToken)
+    {
+        try
+        {
+            receiver.Started(await sessions.Open(session, upgradeToken));
+        }
+        catch (AskTimeoutException)
+        {
+            session.Close(); // the node is stopping
+        }
+    }
+
+    /// <summary>Messages that arrive while the parent starts the session wait here, in order, and follow once it runs.</summary>
+    private sealed class Receiver : ISockJsReceiver
+    {
+        private readonly Lock _gate = new();
+        private List<object>? _early = [];
+        private IActorRef _session = ActorRefs.Nobody;
+
+        public void Started(IActorRef session)
+        {
+            lock (_gate)
+            {
+                _session = session;
+                foreach (var message in _early!)
+                    session.Tell(message);
+                _early = null;
+            }
+        }
+
+        public void Received(ReadOnlyMemory<byte> message) => Deliver(new StompSession.Received(message));
+
+        public void Closed() => Deliver(StompSession.TransportClosed.Instance);
+
+        private void Deliver(object message)
+        {
+            lock (_gate)
+            {
+                if (_early is { } early)
+                    early.Add(message);
+                else
+                    _session.Tell(message);
+            }
+        }
     }
 }
 
@@ -102,7 +165,7 @@ public sealed class JwtTokenValidator(IOptionsMonitor<JwtBearerOptions> options)
 {
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
-    public async Task<Caller?> Validate(string token, CancellationToken cancellationToken)
+    public async Task<ValidToken?> Validate(string token, CancellationToken cancellationToken)
     {
         var bearer = options.Get(JwtBearerDefaults.AuthenticationScheme);
         var parameters = bearer.TokenValidationParameters.Clone();
@@ -113,6 +176,9 @@ public sealed class JwtTokenValidator(IOptionsMonitor<JwtBearerOptions> options)
             parameters.ValidIssuer ??= configuration.Issuer;
         }
         var result = await Handler.ValidateTokenAsync(token, parameters);
-        return result.IsValid ? CurrentUser.TryFrom(new ClaimsPrincipal(result.ClaimsIdentity)) : null;
+        if (!result.IsValid || CurrentUser.TryFrom(new ClaimsPrincipal(result.ClaimsIdentity)) is not { } caller)
+            return null;
+        // Lifetime is validated, so a valid token has an expiry unless the options stop requiring one.
+        return new ValidToken(caller, result.SecurityToken is JsonWebToken { ValidTo: var expires } && expires != DateTime.MinValue ? expires : null);
     }
 }

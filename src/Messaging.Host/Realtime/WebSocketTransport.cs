@@ -14,18 +14,25 @@ public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IS
 {
     private const int ReceiveBufferBytes = 16 * 1024;
 
-    /// <summary>How long a client may take to answer our close (after an ERROR, say) before the connection is dropped.</summary>
-    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
-
     private readonly Channel<ReadOnlyMemory<byte>> _outgoing = Channel.CreateBounded<ReadOnlyMemory<byte>>(
         new BoundedChannelOptions(queueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
+    /// <summary>
+    /// Cancelled when our side starts closing, which starts the <see cref="CloseDeadline"/>. Never disposed: the session
+    /// may close after the pumps are done, and a source without a timer holds nothing worth freeing early.
+    /// </summary>
+    private readonly CancellationTokenSource _closing = new();
 
     /// <summary>Completed when reading may go on; null while it may.</summary>
     private TaskCompletionSource? _paused;
 
     public bool TrySend(ReadOnlyMemory<byte> bytes) => _outgoing.Writer.TryWrite(bytes);
 
-    public void Close() => _outgoing.Writer.TryComplete();
+    public void Close()
+    {
+        _outgoing.Writer.TryComplete();
+        _closing.Cancel();
+    }
 
     public void SetReceiving(bool receiving)
     {
@@ -35,20 +42,19 @@ public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IS
             Interlocked.CompareExchange(ref _paused, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
     }
 
-    /// <summary>Pumps both directions until either side closes, then tells the session.</summary>
+    /// <summary>Pumps both directions until either side closes (or the close grace runs out), then tells the session.</summary>
     public async Task Run(IActorRef session, CancellationToken aborted)
     {
-        // Cancelled a little after our side closes, so a client that never answers the close cannot keep the connection.
-        using var receiving = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        var writing = Write(aborted, receiving);
+        using var deadline = new CloseDeadline(_closing.Token, aborted);
+        var writing = Write(deadline.Token);
         try
         {
             while (socket.State == WebSocketState.Open && !writing.IsCompleted)
             {
                 if (Volatile.Read(ref _paused) is { } paused)
-                    await paused.Task.WaitAsync(receiving.Token);
+                    await paused.Task.WaitAsync(deadline.Token);
                 // Wait for data without holding a buffer, so an idle connection costs none.
-                var ready = await socket.ReceiveAsync(Memory<byte>.Empty, receiving.Token);
+                var ready = await socket.ReceiveAsync(Memory<byte>.Empty, deadline.Token);
                 if (ready.MessageType == WebSocketMessageType.Close)
                     break;
                 if (ready.EndOfMessage)
@@ -56,7 +62,7 @@ public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IS
                 var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
                 try
                 {
-                    var received = await socket.ReceiveAsync(buffer.AsMemory(), receiving.Token);
+                    var received = await socket.ReceiveAsync(buffer.AsMemory(), deadline.Token);
                     if (received.MessageType == WebSocketMessageType.Close)
                         break;
                     session.Tell(new StompSession.Received(buffer.AsSpan(0, received.Count).ToArray()));
@@ -69,32 +75,35 @@ public sealed class WebSocketTransport(WebSocket socket, int queueCapacity) : IS
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
-            // The client went away; nothing to answer.
+            // The client went away, or did not take what we sent it within the close grace; nothing to answer.
         }
         finally
         {
             session.Tell(StompSession.TransportClosed.Instance);
             Close();
             await writing;
+            // A write cut short leaves frames queued: drop them now rather than when the transport is collected.
+            while (_outgoing.Reader.TryRead(out _)) { }
         }
     }
 
-    private async Task Write(CancellationToken aborted, CancellationTokenSource receiving)
+    private async Task Write(CancellationToken deadline)
     {
         try
         {
-            await foreach (var bytes in _outgoing.Reader.ReadAllAsync(aborted))
-                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, aborted);
+            await foreach (var bytes in _outgoing.Reader.ReadAllAsync(deadline))
+                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, deadline);
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", aborted);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", deadline);
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
-            // The client went away mid-write.
+            // The client went away mid-write, or stopped reading and the close grace ran out (cancelling aborts the socket).
         }
         finally
         {
-            receiving.CancelAfter(CloseGrace);
+            // The reader waits for the client's close no longer than the grace.
+            Close();
         }
     }
 }

@@ -90,7 +90,7 @@ public sealed class StompSessionConnectSpecs(ITestOutputHelper output) : StompSe
     [Fact]
     public void Frames_arriving_with_the_connect_wait_for_the_token_check_and_are_then_handled_in_order()
     {
-        var validation = new TaskCompletionSource<Caller?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var validation = new TaskCompletionSource<ValidToken?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var session = StartSession(validator: (_, _) => validation.Task);
 
         Feed(session,
@@ -99,7 +99,7 @@ public sealed class StompSessionConnectSpecs(ITestOutputHelper output) : StompSe
             + Frame("ACK", "", ("id", "x"), ("receipt", "second")));
         ExpectNothingWritten();
 
-        validation.SetResult(BuyerCaller);
+        validation.SetResult(new ValidToken(BuyerCaller, null));
         ExpectFrame(StompCommand.Connected);
         ExpectReceipt("first");
         ExpectReceipt("second");
@@ -177,7 +177,7 @@ public sealed class StompSessionConnectSpecs(ITestOutputHelper output) : StompSe
     [Fact]
     public void Connect_whose_token_check_fails_is_refused_and_closed()
     {
-        var session = StartSession(validator: (_, _) => Task.FromException<Caller?>(new InvalidOperationException("OIDC metadata unreachable")));
+        var session = StartSession(validator: (_, _) => Task.FromException<ValidToken?>(new InvalidOperationException("OIDC metadata unreachable")));
 
         Feed(session, Frame("CONNECT", "", ("accept-version", "1.2"), ("Authorization", $"Bearer {BuyerToken}")));
 
@@ -192,6 +192,61 @@ public sealed class StompSessionConnectSpecs(ITestOutputHelper output) : StompSe
         Feed(session, Frame("CONNECT", "", ("accept-version", "1.2"), ("heart-beat", "10000"), ("Authorization", $"Bearer {BuyerToken}")));
 
         Assert.Equal("heart-beat must be two non-negative integers, e.g. 10000,10000", ExpectFailure(session, "malformed heart-beat header"));
+    }
+
+    [Theory]
+    [InlineData("9223372036854775807,0")]
+    [InlineData("0,99999999999999999999")]
+    [InlineData("3600001,10000")]
+    public void Connect_with_a_heart_beat_past_an_hour_is_refused_with_an_error_and_closed(string heartBeat)
+    {
+        var session = StartSession(FiveSecondBeats);
+
+        EventFilter.Exception<Exception>().Expect(0, Wait, () =>
+        {
+            Feed(session, Frame("CONNECT", "", ("accept-version", "1.2"), ("heart-beat", heartBeat), ("Authorization", $"Bearer {BuyerToken}")));
+
+            Assert.Equal($"heart-beat intervals may be at most 3600000 ms, not {heartBeat}", ExpectFailure(session, "heart-beat out of range"));
+        });
+    }
+
+    [Fact]
+    public void Connect_with_a_heart_beat_of_exactly_an_hour_is_accepted()
+    {
+        var session = StartSession(FiveSecondBeats);
+
+        Feed(session, Frame("CONNECT", "", ("accept-version", "1.2"), ("heart-beat", "3600000,3600000"), ("Authorization", $"Bearer {BuyerToken}")));
+
+        Assert.Equal("5000,5000", ExpectFrame(StompCommand.Connected).Header("heart-beat"));
+        Assert.False(Transport.IsClosed);
+    }
+
+    // ---- the token's lifetime ----
+
+    [Fact]
+    public void Session_ends_with_an_error_when_its_token_expires()
+    {
+        var expires = DateTime.UtcNow.AddMilliseconds(800);
+        var session = StartSession(validator: (_, _) => Task.FromResult<ValidToken?>(new ValidToken(BuyerCaller, expires)));
+        Feed(session, Frame("CONNECT", "", ("accept-version", "1.2"), ("Authorization", $"Bearer {BuyerToken}")));
+        ExpectFrame(StompCommand.Connected);
+
+        Assert.Equal("the bearer token has expired; connect again with a fresh one", ExpectFailure(session, "token expired", TimeSpan.FromSeconds(5)));
+        Assert.True(DateTime.UtcNow >= expires, $"the session ended {(expires - DateTime.UtcNow).TotalMilliseconds} ms before its token expired");
+    }
+
+    [Fact]
+    public void Session_whose_token_expires_later_stays_open_until_then()
+    {
+        var session = StartSession(validator: (_, _) => Task.FromResult<ValidToken?>(new ValidToken(BuyerCaller, DateTime.UtcNow.AddMinutes(5))));
+        Feed(session, Frame("CONNECT", "", ("accept-version", "1.2"), ("Authorization", $"Bearer {BuyerToken}")));
+        ExpectFrame(StompCommand.Connected);
+
+        Feed(session, Frame("ACK", "", ("id", "1"), ("receipt", "still-here")));
+
+        ExpectReceipt("still-here");
+        ExpectNothingWritten(TimeSpan.FromMilliseconds(500));
+        Assert.False(Transport.IsClosed);
     }
 
     // ---- before and after CONNECT ----

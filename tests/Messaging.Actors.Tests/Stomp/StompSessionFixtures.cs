@@ -134,7 +134,7 @@ public abstract class StompSessionFixture : Akka.TestKit.Xunit2.TestKit
     public static readonly Config SessionConfig =
         ConfigurationFactory.ParseString("akka.actor.serialize-messages = off").WithFallback(TestConfig.Config);
 
-    private static readonly Dictionary<string, Caller> Tokens = new()
+    private static readonly Dictionary<string, Caller> Callers = new()
     {
         [BuyerToken] = BuyerCaller,
         [SellerToken] = SellerCaller,
@@ -159,11 +159,12 @@ public abstract class StompSessionFixture : Akka.TestKit.Xunit2.TestKit
     /// <summary>Every token the validator was asked about, in order.</summary>
     public List<string> ValidatedTokens { get; } = [];
 
-    public Task<Caller?> ValidateToken(string token, CancellationToken cancellationToken)
+    /// <summary>The fixture's tokens never expire.</summary>
+    public Task<ValidToken?> ValidateToken(string token, CancellationToken cancellationToken)
     {
         lock (ValidatedTokens)
             ValidatedTokens.Add(token);
-        return Task.FromResult(Tokens.GetValueOrDefault(token));
+        return Task.FromResult(Callers.GetValueOrDefault(token) is { } caller ? new ValidToken(caller, null) : null);
     }
 
     public ConversationGateway Gateway(MessagingSettings? settings = null)
@@ -175,8 +176,21 @@ public abstract class StompSessionFixture : Akka.TestKit.Xunit2.TestKit
             new RequiredActor<ConversationActor>(registry), new RequiredActor<UserInboxActor>(registry), new InMemoryDirectory(), settings ?? GatewaySettings);
     }
 
+    /// <summary>A parent of sessions, as the host has one per node, with the fixture's gateway, tokens and mediator.</summary>
+    public IActorRef StartParent(StompSettings? settings = null, MessagingSettings? gatewaySettings = null, TokenValidator? validator = null) =>
+        Sys.ActorOf(StompSessions.PropsFor(Gateway(gatewaySettings), validator ?? ValidateToken, Mediator.Ref, settings ?? QuietSettings));
+
+    /// <summary>A session <paramref name="parent"/> started on <paramref name="transport"/>.</summary>
+    public IActorRef OpenSession(IActorRef parent, IStompTransport transport, string? upgradeToken = null)
+    {
+        var opener = CreateTestProbe();
+        parent.Tell(new StompSessions.Open(transport, upgradeToken), opener);
+        return opener.ExpectMsg<IActorRef>(Wait);
+    }
+
+    /// <summary>A session on <see cref="Transport"/>, under a parent of its own.</summary>
     public IActorRef StartSession(StompSettings? settings = null, string? upgradeToken = null, MessagingSettings? gatewaySettings = null, TokenValidator? validator = null) =>
-        Sys.ActorOf(StompSession.PropsFor(Transport, Gateway(gatewaySettings), validator ?? ValidateToken, Mediator.Ref, settings ?? QuietSettings, upgradeToken));
+        OpenSession(StartParent(settings, gatewaySettings, validator), Transport, upgradeToken);
 
     /// <summary>A session of the buyer, CONNECTED (frame consumed).</summary>
     public IActorRef ConnectedSession(StompSettings? settings = null, MessagingSettings? gatewaySettings = null, string token = BuyerToken)

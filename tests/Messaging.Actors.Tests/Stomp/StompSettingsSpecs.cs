@@ -15,6 +15,30 @@ public sealed class StompSettingsSpecs
         Assert.True(defaults.AllowsOrigin("https://anywhere.example.org"));
     }
 
+    [Fact]
+    public void Defaults_allow_20_connections_per_user_and_10000_per_node()
+    {
+        var defaults = new StompSettings().Validate();
+
+        Assert.Equal((20, 10_000), (defaults.MaxConnectionsPerUser, defaults.MaxConnections));
+    }
+
+    [Fact]
+    public void A_per_user_limit_below_one_is_refused_at_start()
+    {
+        var invalid = Assert.Throws<InvalidOperationException>(() => new StompSettings { MaxConnectionsPerUser = 0 }.Validate());
+
+        Assert.Contains("MaxConnectionsPerUser must be at least 1, was 0", invalid.Message);
+    }
+
+    [Fact]
+    public void A_node_limit_below_the_per_user_limit_is_refused_at_start()
+    {
+        var invalid = Assert.Throws<InvalidOperationException>(() => new StompSettings { MaxConnectionsPerUser = 20, MaxConnections = 5 }.Validate());
+
+        Assert.Contains("MaxConnections must be at least MaxConnectionsPerUser (20), was 5", invalid.Message);
+    }
+
     [Theory]
     [InlineData("https://shop.example.com")]
     [InlineData("HTTPS://SHOP.EXAMPLE.COM")]

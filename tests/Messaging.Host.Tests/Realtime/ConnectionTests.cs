@@ -168,6 +168,36 @@ public sealed class ConnectionTests(RealtimeHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_heart_beat_too_large_for_a_timer_is_an_ERROR_naming_the_limit_and_a_close()
+    {
+        var alice = await Host.CreateUser();
+        await using var client = await StompTestClient.OpenAsync(Host);
+
+        await client.SendFrameAsync(StompFrame.Create(StompCommand.Connect,
+            ("accept-version", "1.2"), ("heart-beat", "9223372036854775807,0"), ("Authorization", $"Bearer {Token(alice)}")));
+
+        var error = await client.ExpectErrorAndCloseAsync();
+        AssertError(error, "heart-beat out of range", "heart-beat intervals may be at most 3600000 ms, not 9223372036854775807,0");
+    }
+
+    [Fact]
+    public async Task A_session_ends_with_an_ERROR_when_its_token_expires()
+    {
+        var alice = await Host.CreateUser();
+        var expires = DateTime.UtcNow.AddSeconds(3);
+        await using var client = await StompTestClient.OpenAsync(Host);
+        Assert.Equal(StompCommand.Connected, (await client.ConnectAsync(Tokens.Create(Host.Jwt, alice.Id.ToString(), expires: expires))).Command);
+        await client.SendFrameAsync(StompFrame.Create(StompCommand.Subscribe, ("id", "n"), ("destination", "/user/queue/notifications"), ("receipt", "while-valid")));
+        await client.ExpectReceiptAsync("while-valid");
+
+        var error = await client.ExpectErrorAndCloseAsync(TimeSpan.FromSeconds(10));
+
+        AssertError(error, "token expired", "the bearer token has expired; connect again with a fresh one");
+        // exp counts whole seconds, so the token may end up to a second before the time it was made for.
+        Assert.True(DateTime.UtcNow >= expires.AddSeconds(-1), $"the session ended {(expires - DateTime.UtcNow).TotalSeconds:F1} s before its token expired");
+    }
+
+    [Fact]
     public async Task The_token_may_come_in_the_passcode_header()
     {
         var alice = await Host.CreateUser();

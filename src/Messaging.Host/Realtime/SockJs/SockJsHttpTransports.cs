@@ -41,7 +41,9 @@ internal static partial class SockJsHttpTransports
 
     /// <summary>
     /// A receiving request: opens the session when it is new, then writes frames as the transport wants them. A
-    /// second receiver while one is attached gets <c>c[2010,...]</c>; a receiver cut by the network ends the session.
+    /// second receiver while one is attached gets <c>c[2010,...]</c>; a receiver cut by the network ends the session,
+    /// and so does one that has not taken the rest within the close grace once the session closed (its client stopped
+    /// reading a streaming response): the connection is aborted.
     /// </summary>
     public static async Task Receive(SockJsServer server, HttpContext context, string sessionId, SockJsHttpTransport transport)
     {
@@ -66,6 +68,7 @@ internal static partial class SockJsHttpTransports
             await TryWrite(response, transport.Wrap(SockJsFrames.Close(SockJsClose.AnotherConnectionOpen), callback), aborted);
             return;
         }
+        using var deadline = new CloseDeadline(session.Closing, aborted);
         try
         {
             var written = 0;
@@ -74,17 +77,17 @@ internal static partial class SockJsHttpTransports
                 string frame;
                 try
                 {
-                    frame = await session.NextFrame(server.Settings.HeartbeatInterval, aborted);
+                    frame = await session.NextFrame(server.Settings.HeartbeatInterval, deadline.Token);
                 }
                 catch (OperationCanceledException)
                 {
-                    session.Interrupt();
+                    Interrupt(context, session);
                     return;
                 }
                 var bytes = Encoding.UTF8.GetBytes(transport.Wrap(frame, callback));
-                if (!await TryWrite(response, bytes, aborted))
+                if (!await TryWrite(response, bytes, deadline.Token))
                 {
-                    session.Interrupt();
+                    Interrupt(context, session);
                     return;
                 }
                 if (SockJsFrames.IsClose(frame))
@@ -101,6 +104,13 @@ internal static partial class SockJsHttpTransports
         {
             session.Detach();
         }
+    }
+
+    /// <summary>The receiving request broke or stalled: the session ends, and the connection with it, whatever is left unsent.</summary>
+    private static void Interrupt(HttpContext context, SockJsSession session)
+    {
+        session.Interrupt();
+        context.Abort();
     }
 
     /// <summary>

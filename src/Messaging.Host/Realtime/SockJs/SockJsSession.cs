@@ -47,6 +47,9 @@ public sealed class SockJsSession : IStompTransport
     /// <summary>Whether the open frame went out; only the one receiver touches it.</summary>
     private bool _opened;
 
+    /// <summary>Cancelled when the session closes (never disposed: it has no timer, and closing may come at any time).</summary>
+    private readonly CancellationTokenSource _closing = new();
+
     /// <summary>Completed when the application receives again; null while it does.</summary>
     private TaskCompletionSource? _paused;
 
@@ -68,6 +71,9 @@ public sealed class SockJsSession : IStompTransport
     }
 
     internal bool IsEnded => Volatile.Read(ref _ended) == 1;
+
+    /// <summary>Cancelled once the session closes: a receiver then has <see cref="CloseDeadline.Grace"/> to take the rest.</summary>
+    internal CancellationToken Closing => _closing.Token;
 
     internal void Start(ISockJsApplication application, HttpContext request) => _receiver = application.Open(this, request);
 
@@ -100,6 +106,7 @@ public sealed class SockJsSession : IStompTransport
     {
         Interlocked.CompareExchange(ref _close, close, null);
         _outgoing.Writer.TryComplete();
+        _closing.Cancel();
     }
 
     /// <summary>The receiving request was cut: the session closes with 1002 and the application is told.</summary>

@@ -10,9 +10,6 @@ namespace Messaging.Host.Realtime.SockJs;
 /// </summary>
 internal static class SockJsWebSockets
 {
-    /// <summary>How long a client may take to answer our close before the connection is dropped.</summary>
-    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
-
     public static Task Framed(SockJsServer server, HttpContext context) => Serve(server, context, framed: true);
 
     public static Task Raw(SockJsServer server, HttpContext context) => Serve(server, context, framed: false);
@@ -27,12 +24,12 @@ internal static class SockJsWebSockets
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var session = new SockJsSession(server.OutboundQueueMessages);
         session.Start(server.Application, context);
-        // Cancelled a little after our side closes, so a client that never answers the close cannot keep the connection.
-        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var writing = framed ? WriteFrames(server, socket, session, reading) : WriteMessages(socket, session, reading);
+        // A client that never answers our close, or stops reading what we send, cannot keep the connection past the grace.
+        using var deadline = new CloseDeadline(session.Closing, context.RequestAborted);
+        var writing = framed ? WriteFrames(server, socket, session, deadline.Token) : WriteMessages(socket, session, deadline.Token);
         try
         {
-            await Read(server, socket, session, framed, reading.Token);
+            await Read(server, socket, session, framed, deadline.Token);
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
@@ -81,18 +78,18 @@ internal static class SockJsWebSockets
     }
 
     /// <summary>The open frame, message and heartbeat frames, then the close frame and the matching WebSocket close.</summary>
-    private static async Task WriteFrames(SockJsServer server, WebSocket socket, SockJsSession session, CancellationTokenSource reading)
+    private static async Task WriteFrames(SockJsServer server, WebSocket socket, SockJsSession session, CancellationToken deadline)
     {
         try
         {
             while (true)
             {
-                var frame = await session.NextFrame(server.Settings.HeartbeatInterval, reading.Token);
-                await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, reading.Token);
+                var frame = await session.NextFrame(server.Settings.HeartbeatInterval, deadline);
+                await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, deadline);
                 if (SockJsFrames.IsClose(frame))
                     break;
             }
-            await CloseOutput(socket, session.CloseReason, reading.Token);
+            await CloseOutput(socket, session.CloseReason, deadline);
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
@@ -100,18 +97,19 @@ internal static class SockJsWebSockets
         }
         finally
         {
-            reading.CancelAfter(CloseGrace);
+            // The reader waits for the client's close no longer than the grace.
+            session.Close();
         }
     }
 
     /// <summary>Each message as a WebSocket message of its own; when the application closes, a WebSocket close with its code.</summary>
-    private static async Task WriteMessages(WebSocket socket, SockJsSession session, CancellationTokenSource reading)
+    private static async Task WriteMessages(WebSocket socket, SockJsSession session, CancellationToken deadline)
     {
         try
         {
-            while (await session.NextMessage(reading.Token) is { } message)
-                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, reading.Token);
-            await CloseOutput(socket, session.CloseReason, reading.Token);
+            while (await session.NextMessage(deadline) is { } message)
+                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, deadline);
+            await CloseOutput(socket, session.CloseReason, deadline);
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
         {
@@ -119,7 +117,8 @@ internal static class SockJsWebSockets
         }
         finally
         {
-            reading.CancelAfter(CloseGrace);
+            // The reader waits for the client's close no longer than the grace.
+            session.Close();
         }
     }
 

@@ -202,6 +202,16 @@ public sealed class StreamingResponse(HttpResponseMessage response, Stream body)
         return Encoding.UTF8.GetString(buffer);
     }
 
+    /// <summary>Reads until the response ends; throws when the connection is cut first (or <paramref name="limit"/> passes).</summary>
+    public async Task ReadToEnd(TimeSpan limit)
+    {
+        var buffer = new byte[256 * 1024];
+        using var timeout = new CancellationTokenSource(limit);
+        while (await body.ReadAsync(buffer, timeout.Token) > 0)
+        {
+        }
+    }
+
     /// <summary>Whether the server ended the response (nothing more to read).</summary>
     public async Task<bool> Ended()
     {

@@ -212,6 +212,9 @@ public sealed class SockJsStompClient : IDisposable
         return _received.Dequeue();
     }
 
+    /// <summary>Reads the receiving response until it ends; throws when the connection is cut first.</summary>
+    public Task ReadToEnd(TimeSpan limit) => _stream.ReadToEnd(limit);
+
     /// <summary>The next SockJS frame other than a heartbeat.</summary>
     public async Task<string> NextSockJsFrame()
     {
