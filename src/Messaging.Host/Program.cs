@@ -31,7 +31,7 @@ builder.Services
     .AddStompOverSockJs()
     .AddSingleton<JwtTokenValidator>()
     .AddSingleton(_ => SqlDirectory.CreateDataSource(store))
-    .AddSingleton(services => new SqlDirectory(services.GetRequiredService<DbDataSource>(), store.Kind, services.GetRequiredService<IMemoryCache>()))
+    .AddSingleton(services => SqlDirectory.Create(services.GetRequiredService<DbDataSource>(), store, services.GetRequiredService<IMemoryCache>()))
     .AddSingleton<IDirectory>(services => services.GetRequiredService<SqlDirectory>())
     .AddSingleton<ConversationGateway>()
     .AddMemoryCache()
