@@ -33,6 +33,9 @@ builder.Services
     .AddSingleton(_ => SqlDirectory.CreateDataSource(store))
     .AddSingleton(services => SqlDirectory.Create(services.GetRequiredService<DbDataSource>(), store, services.GetRequiredService<IMemoryCache>()))
     .AddSingleton<IDirectory>(services => services.GetRequiredService<SqlDirectory>())
+    .AddSingleton<StoreMonitor>()
+    .AddHostedService(services => services.GetRequiredService<StoreMonitor>())
+    .AddMessagingHealthChecks()
     .AddSingleton<ConversationGateway>()
     .AddMemoryCache()
     .AddProblemDetails()
@@ -56,7 +59,7 @@ app.MapConversationsApi();
 app.MapMessagesApi();
 app.MapStompEndpoint();
 app.MapDemo();
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+app.MapHealth();
 
 await app.RunAsync();
 return 0;
