@@ -39,7 +39,7 @@ builder.Services
     .AddSingleton<ConversationGateway>()
     .AddMemoryCache()
     .AddProblemDetails()
-    .AddExceptionHandler<EntityUnavailableHandler>()
+    .AddExceptionHandler<RequestFailureHandler>()
     .ConfigureHttpJsonOptions(options => DoorJson.Configure(options.SerializerOptions))
     .AddMessagingAuthentication(jwt)
     .AddMessagingActors(builder.Configuration, store, settings)

@@ -63,7 +63,7 @@ public static class Problems
 /// cannot serve now is a 503 the client may retry; a request the client did not finish sending (Kestrel's 408, 400)
 /// is the client's fault, logged without a stack trace. Anything else is a 500, logged as an error.
 /// </summary>
-public sealed class EntityUnavailableHandler(StoreMonitor store, ILogger<EntityUnavailableHandler> logger) : IExceptionHandler
+public sealed class RequestFailureHandler(StoreMonitor store, ILogger<RequestFailureHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
