@@ -4,9 +4,19 @@ using Npgsql;
 
 namespace Messaging.Host.Tests.Hostile;
 
+/// <summary>How a database that stopped answering looks from the node.</summary>
+public enum Outage
+{
+    /// <summary>Connections are cut and new ones closed at once: the server or its host went away.</summary>
+    Refusing,
+
+    /// <summary>Connections are cut and new ones accepted but never answered: a network that drops packets.</summary>
+    Silent,
+}
+
 /// <summary>
 /// A TCP proxy in front of the test PostgreSQL that a test can make stop answering: it then cuts every open
-/// connection and closes new ones at once, as a database that went away.
+/// connection and treats new ones as the <see cref="Outage"/> says.
 /// </summary>
 public sealed class StoreProxy : IDisposable
 {
@@ -15,7 +25,9 @@ public sealed class StoreProxy : IDisposable
     private readonly ConcurrentDictionary<TcpClient, byte> _open = new();
     private readonly string _upstreamHost;
     private readonly int _upstreamPort;
+    private readonly ConcurrentDictionary<TcpClient, byte> _held = new();
     private volatile bool _answering = true;
+    private Outage _outage;
 
     public StoreProxy(string connectionString)
     {
@@ -30,21 +42,32 @@ public sealed class StoreProxy : IDisposable
     /// <summary>The test database's connection string, through this proxy.</summary>
     public string ConnectionString { get; }
 
-    public void StopAnswering()
+    public void StopAnswering(Outage outage)
     {
+        _outage = outage;
         _answering = false;
-        foreach (var client in _open.Keys)
-            client.Dispose();
+        Cut(_open);
     }
 
-    public void ResumeAnswering() => _answering = true;
+    public void ResumeAnswering()
+    {
+        _answering = true;
+        Cut(_held);
+    }
 
     public void Dispose()
     {
         _stopped.Cancel();
         _listener.Stop();
-        StopAnswering();
+        Cut(_open);
+        Cut(_held);
         _stopped.Dispose();
+    }
+
+    private static void Cut(ConcurrentDictionary<TcpClient, byte> connections)
+    {
+        foreach (var client in connections.Keys)
+            client.Dispose();
     }
 
     private async Task Accept()
@@ -62,6 +85,8 @@ public sealed class StoreProxy : IDisposable
             }
             if (_answering)
                 _ = Relay(client);
+            else if (_outage == Outage.Silent)
+                _held[client] = 0;
             else
                 client.Dispose();
         }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Messaging.Host.Tests.Hostile;
 
 /// <summary>A host whose database stops answering (through a proxy) after a conversation was started on it.</summary>
-public sealed class UnreachableStoreFixture : IAsyncLifetime
+public abstract class UnreachableStoreFixture(Outage outage) : IAsyncLifetime
 {
     private StoreProxy? _proxy;
     private MessagingHost? _host;
@@ -28,7 +28,7 @@ public sealed class UnreachableStoreFixture : IAsyncLifetime
         Bob = await _host.CreateUser();
         ConversationId = (await Alice.SendTo(Bob, "before the outage")).Guid("conversationId");
 
-        _proxy.StopAnswering();
+        _proxy.StopAnswering(outage);
         var clock = Stopwatch.StartNew();
         using var client = _host.ClientWithAuthorization(null);
         while ((await client.GetAsync("/health/ready")).StatusCode != HttpStatusCode.ServiceUnavailable && clock.Elapsed < TimeSpan.FromSeconds(30))
@@ -46,13 +46,18 @@ public sealed class UnreachableStoreFixture : IAsyncLifetime
     }
 }
 
+public sealed class RefusingStoreFixture() : UnreachableStoreFixture(Outage.Refusing);
+
+public sealed class SilentStoreFixture() : UnreachableStoreFixture(Outage.Silent);
+
 /// <summary>
 /// While the database does not answer, the node says so at once: writes and lists are 503 with Retry-After within
 /// a few seconds (never a 500, never a wait for an entity that cannot persist), readiness is 503, liveness is 200.
 /// </summary>
-public sealed class UnreachableStoreTests(UnreachableStoreFixture fixture) : IClassFixture<UnreachableStoreFixture>
+public abstract class UnreachableStoreTests(UnreachableStoreFixture fixture)
 {
-    private static readonly TimeSpan AFewSeconds = TimeSpan.FromSeconds(3);
+    /// <summary>The monitor pings every second and gives a ping 2 s before it counts as unanswered.</summary>
+    private static readonly TimeSpan AFewSeconds = TimeSpan.FromSeconds(5);
 
     private static async Task ExpectStoreUnavailable(Func<Task<HttpResponseMessage>> request)
     {
@@ -104,3 +109,9 @@ public sealed class UnreachableStoreTests(UnreachableStoreFixture fixture) : ICl
         Assert.Equal("ok", (await (await client.GetAsync(path)).ExpectJson(HttpStatusCode.OK)).Str("status"));
     }
 }
+
+/// <summary>The database refuses connections (it or its host went away).</summary>
+public sealed class RefusingStoreTests(RefusingStoreFixture fixture) : UnreachableStoreTests(fixture), IClassFixture<RefusingStoreFixture>;
+
+/// <summary>The database accepts connections and never answers (a network that drops packets).</summary>
+public sealed class SilentStoreTests(SilentStoreFixture fixture) : UnreachableStoreTests(fixture), IClassFixture<SilentStoreFixture>;
