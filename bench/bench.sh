@@ -96,7 +96,7 @@ trap "exit 130" INT TERM
 start_server() {
   recreate_database
   ASPNETCORE_ENVIRONMENT=Development Messaging__Store=postgres \
-    ConnectionStrings__Messaging="$database;Maximum Pool Size=50" \
+    ConnectionStrings__Messaging="$database" Messaging__StoreConnections=75 \
     Messaging__MessagesPerMinute="$messages_per_minute" \
     Logging__LogLevel__Default=Warning akka__loglevel=WARNING \
     dotnet "$server_dll" --urls "http://127.0.0.1:$port" >"$logs/server-$1.log" 2>&1 &

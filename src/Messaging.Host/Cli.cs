@@ -39,7 +39,7 @@ public static class Cli
         var store = StoreOptions.From(builder.Configuration);
         Storage.PrepareSqliteFolder(store);
         await using var dataSource = SqlDirectory.CreateDataSource(store);
-        var directory = new SqlDirectory(dataSource, store.Kind, new MemoryCache(new MemoryCacheOptions()));
+        using var directory = SqlDirectory.Create(dataSource, store, new MemoryCache(new MemoryCacheOptions()));
         await directory.EnsureSchema(CancellationToken.None);
         var jwt = JwtSettings.From(builder.Configuration, builder.Environment);
         await DemoDirectory.Seed(directory, CancellationToken.None);

@@ -31,12 +31,15 @@ builder.Services
     .AddStompSessions()
     .AddSingleton<JwtTokenValidator>()
     .AddSingleton(_ => SqlDirectory.CreateDataSource(store))
-    .AddSingleton(services => new SqlDirectory(services.GetRequiredService<DbDataSource>(), store.Kind, services.GetRequiredService<IMemoryCache>()))
+    .AddSingleton(services => SqlDirectory.Create(services.GetRequiredService<DbDataSource>(), store, services.GetRequiredService<IMemoryCache>()))
     .AddSingleton<IDirectory>(services => services.GetRequiredService<SqlDirectory>())
+    .AddSingleton<StoreMonitor>()
+    .AddHostedService(services => services.GetRequiredService<StoreMonitor>())
+    .AddMessagingHealthChecks()
     .AddSingleton<ConversationGateway>()
     .AddMemoryCache()
     .AddProblemDetails()
-    .AddExceptionHandler<EntityUnavailableHandler>()
+    .AddExceptionHandler<RequestFailureHandler>()
     .ConfigureHttpJsonOptions(options => DoorJson.Configure(options.SerializerOptions))
     .AddMessagingAuthentication(jwt)
     .AddMessagingActors(builder.Configuration, store, settings)
@@ -56,7 +59,7 @@ app.MapConversationsApi();
 app.MapMessagesApi();
 app.MapStompEndpoint();
 app.MapDemo();
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+app.MapHealth();
 
 await app.RunAsync();
 return 0;

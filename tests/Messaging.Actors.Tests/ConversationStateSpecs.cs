@@ -142,6 +142,25 @@ public sealed class ConversationStateSpecs
         Assert.Empty(_chat.LastEvents);
     }
 
+    [Theory]
+    [InlineData("\0")]
+    [InlineData("\u200B")] // zero-width space
+    [InlineData("\uFEFF")] // byte order mark
+    [InlineData("\u200B\u00AD \u0007\u2060")] // zero-width space, soft hyphen, space, bell, word joiner
+    [InlineData("\U000E0041")] // a tag character: a format character outside the BMP
+    public void Text_of_only_control_and_format_characters_is_empty(string text)
+    {
+        var rejection = Rejected(_chat.Execute(Open(Buyer, Seller, text, Camera)), RejectionReason.Invalid);
+        Assert.Equal("text must not be empty", rejection.Detail);
+        Assert.Empty(_chat.LastEvents);
+    }
+
+    [Fact]
+    public void Text_with_one_visible_character_among_format_characters_is_accepted()
+    {
+        Assert.Equal("\u200Bx\uFEFF", _chat.Say(Buyer, "\u200Bx\uFEFF").Text);
+    }
+
     [Fact]
     public void Missing_text_is_invalid()
     {

@@ -81,8 +81,9 @@ public sealed class CliTests
 
             Assert.Equal(0, exitCode);
             SqliteConnection.ClearAllPools();
-            await using var dataSource = SqlDirectory.CreateDataSource(new StoreOptions(StoreKind.Sqlite, $"Data Source={file}"));
-            var directory = new SqlDirectory(dataSource, StoreKind.Sqlite, new MemoryCache(new MemoryCacheOptions()));
+            var store = new StoreOptions(StoreKind.Sqlite, $"Data Source={file}");
+            await using var dataSource = SqlDirectory.CreateDataSource(store);
+            using var directory = SqlDirectory.Create(dataSource, store, new MemoryCache(new MemoryCacheOptions()));
             foreach (var (id, name, email) in DemoDirectory.Users)
             {
                 Assert.Equal(new(new UserId(id), name, email), await directory.FindUser(new UserId(id), CancellationToken.None));

@@ -28,26 +28,69 @@ public sealed class HostConfigurationTests
     }
 
     [Fact]
-    public void A_postgres_connection_string_without_a_pool_size_gets_the_nodes_budget_for_each_pool()
+    public void The_default_budget_of_24_connections_gives_the_journal_16_and_the_directory_8()
     {
         var store = new StoreOptions(StoreKind.Postgres, "Host=db;Username=u;Password=p;Database=m");
 
-        Assert.Equal("Host=db;Username=u;Password=p;Database=m;Maximum Pool Size=16", store.WithPoolOf(StoreOptions.JournalConnections), ignoreCase: true);
-        Assert.Equal("Host=db;Username=u;Password=p;Database=m;Maximum Pool Size=8", store.WithPoolOf(StoreOptions.DirectoryConnections), ignoreCase: true);
+        Assert.Equal("Host=db;Username=u;Password=p;Database=m;Maximum Pool Size=16", store.WithPoolOf(store.JournalConnections), ignoreCase: true);
+        Assert.Equal("Host=db;Username=u;Password=p;Database=m;Maximum Pool Size=8", store.WithPoolOf(store.DirectoryConnections), ignoreCase: true);
+    }
+
+    [Fact]
+    public void Messaging_StoreConnections_is_the_whole_processs_budget_split_two_thirds_journal_one_third_directory()
+    {
+        var store = StoreFrom(new() { ["Messaging:StoreConnections"] = "30" });
+
+        Assert.Equal(30, store.Connections);
+        Assert.Equal(20, store.JournalConnections);
+        Assert.Equal(10, store.DirectoryConnections);
+    }
+
+    [Fact]
+    public void The_smallest_budget_leaves_one_connection_to_each()
+    {
+        var store = StoreFrom(new() { ["Messaging:StoreConnections"] = "2" });
+
+        Assert.Equal((1, 1), (store.JournalConnections, store.DirectoryConnections));
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("many")]
+    public void A_budget_below_two_connections_or_not_a_number_is_refused_at_startup(string budget)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => StoreFrom(new() { ["Messaging:StoreConnections"] = budget }));
+
+        Assert.Contains("Messaging:StoreConnections", error.Message);
     }
 
     [Theory]
     [InlineData("Host=db;Database=m;Maximum Pool Size=50")]
     [InlineData("Host=db;Database=m;max pool size=50")]
-    public void A_pool_size_the_operator_names_is_kept(string connectionString)
+    public void A_connection_string_naming_its_own_pool_size_is_refused_so_the_budget_holds(string connectionString)
     {
-        Assert.Equal(connectionString, new StoreOptions(StoreKind.Postgres, connectionString).WithPoolOf(StoreOptions.JournalConnections));
+        var error = Assert.Throws<InvalidOperationException>(() => StoreFrom(new() { ["ConnectionStrings:Messaging"] = connectionString }));
+
+        Assert.Contains("Messaging:StoreConnections", error.Message);
     }
 
     [Fact]
     public void A_sqlite_connection_string_is_used_as_it_is()
     {
-        Assert.Equal("Data Source=./data/messaging.db", new StoreOptions(StoreKind.Sqlite, "Data Source=./data/messaging.db").WithPoolOf(StoreOptions.JournalConnections));
+        var store = new StoreOptions(StoreKind.Sqlite, "Data Source=./data/messaging.db");
+
+        Assert.Equal("Data Source=./data/messaging.db", store.WithPoolOf(store.JournalConnections));
+    }
+
+    private static StoreOptions StoreFrom(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Messaging:Store"] = "postgres", ["ConnectionStrings:Messaging"] = "Host=db;Database=m" })
+            .AddInMemoryCollection(settings)
+            .Build();
+        return StoreOptions.From(configuration);
     }
 
     [Fact]

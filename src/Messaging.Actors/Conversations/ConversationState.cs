@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
 using static Messaging.Actors.Conversations.ConversationCommands;
 using static Messaging.Actors.Conversations.ConversationEvents;
 using static Messaging.Actors.Conversations.ConversationQueries;
@@ -112,11 +114,15 @@ public sealed record ConversationState
     /// <summary>Null when the text is acceptable: 1 to 10,000 characters (Unicode scalar values), not only white space.</summary>
     public static Rejection? ValidateText(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (text is null || text.EnumerateRunes().All(IsInvisible))
             return Rejection.Invalid("text must not be empty");
         var length = text.Length <= MaxTextLength ? text.Length : text.EnumerateRunes().Count();
         return length > MaxTextLength ? Rejection.Invalid($"text must be at most {MaxTextLength} characters") : null;
     }
+
+    /// <summary>White space, control and format characters (NUL, U+200B, U+FEFF…) show nothing: text of only these is empty.</summary>
+    private static bool IsInvisible(Rune rune) =>
+        Rune.IsWhiteSpace(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format;
 
     private Rejection? Visible(UserId viewer) =>
         !Started ? Rejection.NotFound("conversation not found")

@@ -89,6 +89,8 @@ public sealed class ConversationGateway(
             return Rejection.Invalid($"limit must be a whole number from 1 to {settings.HistoryPageSize}");
 
         var byRecipient = conversationId is null;
+        if (!byRecipient && recipientId is not null && await CheckRecipient(me, conversationId!.Value, recipientId.Value, cancellationToken) is { } mismatch)
+            return mismatch;
         if (byRecipient)
         {
             if (recipientId is null)
@@ -159,13 +161,26 @@ public sealed class ConversationGateway(
     public async Task<ImmutableArray<ConversationView>> Conversations(Caller me, CancellationToken cancellationToken)
     {
         var list = (InboxReplies.ConversationList)await Ask(inboxes.ActorRef, new InboxQueries.GetConversations(me.Id), cancellationToken);
-        return [..await Task.WhenAll(list.Conversations.Select(summary => View(summary, cancellationToken)))];
+        // One directory lookup for all the names and one for all the products, not one per conversation.
+        var users = await directory.FindUsers([..list.Conversations.Select(summary => summary.ParticipantId)], cancellationToken);
+        var products = await directory.FindProducts([..list.Conversations.Select(summary => summary.ProductId).OfType<ProductId>()], cancellationToken);
+        return [..list.Conversations.Select(summary => new ConversationView(
+            summary, summary.ProductId is { } product ? products.GetValueOrDefault(product) : null, users.GetValueOrDefault(summary.ParticipantId)))];
     }
 
     private async Task<ConversationView> View(ConversationSummary summary, CancellationToken cancellationToken) => new(
         summary,
         summary.ProductId is { } product ? await directory.FindProduct(product, cancellationToken) : null,
         await directory.FindUser(summary.ParticipantId, cancellationToken));
+
+    /// <summary>A recipientId next to a conversationId must name its other participant, as a send requires (400 otherwise).</summary>
+    private async Task<Rejection?> CheckRecipient(Caller me, ConversationId conversationId, UserId recipientId, CancellationToken cancellationToken) =>
+        await Ask(conversations.ActorRef, new ConversationQueries.GetSummary(conversationId, me.Id), cancellationToken) switch
+        {
+            ConversationSummary summary when summary.ParticipantId == recipientId => null,
+            ConversationSummary => Rejection.Invalid("recipientId is not the other participant of this conversation"),
+            var other => Refusal(other),
+        };
 
     private async Task<Rejection?> FindCounterpart(UserId? recipientId, ProductId? productId, CancellationToken cancellationToken)
     {

@@ -10,6 +10,12 @@ public interface IDirectory
     Task<UserProfile?> FindUser(UserId id, CancellationToken cancellationToken);
 
     Task<ProductInfo?> FindProduct(ProductId id, CancellationToken cancellationToken);
+
+    /// <summary>The users found among <paramref name="ids"/>, in one lookup (a list needs many names at once).</summary>
+    Task<IReadOnlyDictionary<UserId, UserProfile>> FindUsers(IReadOnlyCollection<UserId> ids, CancellationToken cancellationToken);
+
+    /// <summary>The products found among <paramref name="ids"/>, in one lookup.</summary>
+    Task<IReadOnlyDictionary<ProductId, ProductInfo>> FindProducts(IReadOnlyCollection<ProductId> ids, CancellationToken cancellationToken);
 }
 
 /// <summary>The authenticated caller of a door: the token's UUID subject and its optional name and email claims.</summary>

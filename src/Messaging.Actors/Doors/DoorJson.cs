@@ -10,6 +10,8 @@ public static class DoorJson
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.PropertyNameCaseInsensitive = true;
+        // {"text":"a","Text":"b"} must be refused, not read as "b": both names bind the same property, which counts as a duplicate.
+        options.AllowDuplicateProperties = false;
         options.Converters.Add(new UtcTimestampConverter());
         return options;
     }

@@ -9,7 +9,7 @@ public static class ConversationsApi
 {
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/conversations").RequireAuthorization();
+        var api = endpoints.MapGroup("/api/conversations").RequireAuthorization().RefusedWhileTheStoreIsDown();
         api.MapGet("/", List);
         api.MapGet("/{conversationId}", Get);
         api.MapPost("/{conversationId}/block", Block);

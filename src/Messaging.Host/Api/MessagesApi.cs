@@ -10,7 +10,7 @@ public static class MessagesApi
 {
     public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/messages").RequireAuthorization();
+        var api = endpoints.MapGroup("/api/messages").RequireAuthorization().RefusedWhileTheStoreIsDown();
         api.MapGet("/", History);
         api.MapPost("/", Send);
         api.MapPatch("/mark-read", MarkRead);

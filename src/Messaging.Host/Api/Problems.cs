@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Messaging.Actors.Conversations;
 using Messaging.Actors.Doors;
+using Messaging.Host.Directory;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,7 +16,7 @@ public sealed class ApiProblem(ProblemHttpResult problem, TimeSpan? retryAfter) 
     public Task ExecuteAsync(HttpContext httpContext)
     {
         if (retryAfter is { } delay)
-            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = Problems.RetryAfterSeconds(delay);
         return problem.ExecuteAsync(httpContext);
     }
 }
@@ -23,18 +24,31 @@ public sealed class ApiProblem(ProblemHttpResult problem, TimeSpan? retryAfter) 
 /// <summary>The one place where refusals become HTTP problem details.</summary>
 public static class Problems
 {
+    public static string RetryAfterSeconds(TimeSpan delay) => Math.Max(1, (int)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
     public static ApiProblem From(Rejection rejection) => new(
         TypedResults.Problem(
             detail: rejection.Detail,
             statusCode: rejection.StatusCode()),
         rejection.RetryAfter);
 
-    public static ApiProblem Status(int status, string detail) => new(TypedResults.Problem(detail: detail, statusCode: status), null);
+    /// <summary>When a client may retry after an entity did not answer in time.</summary>
+    public static readonly TimeSpan EntityRetryAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>When a client may retry while the store does not answer (the monitor looks again every second).</summary>
+    public static readonly TimeSpan StoreRetryAfter = TimeSpan.FromSeconds(5);
+
+    public const string StoreUnavailableDetail = "the store is unavailable; retry shortly";
+
+    public static ApiProblem Status(int status, string detail, TimeSpan? retryAfter = null) =>
+        new(TypedResults.Problem(detail: detail, statusCode: status), retryAfter);
 
     /// <summary>Writes a problem response outside an endpoint (authentication challenges, unhandled failures).</summary>
-    public static async Task Write(HttpContext context, int status, string detail)
+    public static async Task Write(HttpContext context, int status, string detail, TimeSpan? retryAfter = null)
     {
         context.Response.StatusCode = status;
+        if (retryAfter is { } delay)
+            context.Response.Headers.RetryAfter = RetryAfterSeconds(delay);
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {
@@ -45,22 +59,45 @@ public static class Problems
 }
 
 /// <summary>
-/// An entity that does not answer in time (overload, a node going away) is a 503 the client may retry,
-/// not a 500. Anything else unexpected is still answered as problem details.
+/// Failures that are not bugs are answered for what they are: an entity that does not answer in time or a store that
+/// cannot serve now is a 503 the client may retry; a request the client did not finish sending (Kestrel's 408, 400)
+/// is the client's fault, logged without a stack trace. Anything else is a 500, logged as an error.
 /// </summary>
-public sealed class EntityUnavailableHandler(ILogger<EntityUnavailableHandler> logger) : IExceptionHandler
+public sealed class RequestFailureHandler(StoreMonitor store, ILogger<RequestFailureHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is AskTimeoutException)
+        var request = $"{context.Request.Method} {context.Request.Path}";
+        switch (exception)
         {
-            logger.LogWarning("An entity did not answer {Method} {Path} in time", context.Request.Method, context.Request.Path);
-            context.Response.Headers.RetryAfter = "1";
-            await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, "the service is busy; retry shortly");
-            return true;
+            case AskTimeoutException:
+                logger.LogWarning("An entity did not answer {Request} in time", request);
+                await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, "the service is busy; retry shortly", Problems.EntityRetryAfter);
+                break;
+            case var failure when StoreMonitor.IsStoreFailure(failure):
+                store.Failed(failure);
+                logger.LogWarning("The store failed {Request}: {Problem}", request, failure.Message);
+                await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, Problems.StoreUnavailableDetail, Problems.StoreRetryAfter);
+                break;
+            case BadHttpRequestException badRequest:
+                logger.LogInformation("Bad request {Request}: {Status} {Problem}", request, badRequest.StatusCode, badRequest.Message);
+                await Problems.Write(context, badRequest.StatusCode, badRequest.Message);
+                break;
+            default:
+                logger.LogError(exception, "Unhandled failure in {Request}", request);
+                await Problems.Write(context, StatusCodes.Status500InternalServerError, "an unexpected error occurred");
+                break;
         }
-        logger.LogError(exception, "Unhandled failure in {Method} {Path}", context.Request.Method, context.Request.Path);
-        await Problems.Write(context, StatusCodes.Status500InternalServerError, "an unexpected error occurred");
         return true;
     }
+}
+
+/// <summary>While the store does not answer, API requests are refused at once instead of waiting for entities that cannot persist.</summary>
+public static class StoreAvailability
+{
+    public static TBuilder RefusedWhileTheStoreIsDown<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+            context.HttpContext.RequestServices.GetRequiredService<StoreMonitor>().Problem is null
+                ? await next(context)
+                : Problems.Status(StatusCodes.Status503ServiceUnavailable, Problems.StoreUnavailableDetail, Problems.StoreRetryAfter));
 }

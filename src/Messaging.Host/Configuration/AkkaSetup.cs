@@ -69,7 +69,7 @@ public static class AkkaSetup
     /// <summary>Akka.Persistence.Sql journal and snapshot store on the configured database; both create their tables.</summary>
     public static string PersistenceHocon(StoreOptions store)
     {
-        var connection = Quote(store.WithPoolOf(StoreOptions.JournalConnections));
+        var connection = Quote(store.WithPoolOf(store.JournalConnections));
         var provider = Quote(store.ProviderName);
         return $$"""
             akka.persistence {

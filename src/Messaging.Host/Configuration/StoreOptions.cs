@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 
 namespace Messaging.Host.Configuration;
 
@@ -8,36 +9,49 @@ public enum StoreKind
     Postgres,
 }
 
-/// <summary>Where journal, snapshots and the directory tables live: <c>Messaging__Store</c> and <c>ConnectionStrings__Messaging</c>.</summary>
-public sealed record StoreOptions(StoreKind Kind, string ConnectionString)
+/// <summary>
+/// Where journal, snapshots and the directory tables live (<c>Messaging__Store</c>, <c>ConnectionStrings__Messaging</c>),
+/// and how many PostgreSQL connections the whole process may hold (<c>Messaging__StoreConnections</c>).
+/// </summary>
+public sealed record StoreOptions(StoreKind Kind, string ConnectionString, int Connections = StoreOptions.DefaultConnections)
 {
     public const string DefaultSqliteConnectionString = "Data Source=./data/messaging.db";
 
     /// <summary>
-    /// PostgreSQL connections one node may hold for the journal and snapshots (one pool), and for the directory (another),
-    /// unless the connection string names its own Maximum Pool Size. Together they stay well under PostgreSQL's default
-    /// max_connections of 100 for a few nodes, so a burst (every inbox saving its snapshot as a node stops, a list of
-    /// uncached users) waits for a connection of its own node instead of taking the server's last ones from the others.
+    /// One budget for the process: nodes × budget must stay below PostgreSQL's max_connections (100 by default, a few
+    /// reserved for superusers), so a burst (every inbox saving its snapshot as a node stops, a list of uncached users)
+    /// waits for a connection of its own node instead of taking the server's last ones from the others.
     /// </summary>
-    public const int JournalConnections = 16;
+    public const int DefaultConnections = 24;
 
-    /// <inheritdoc cref="JournalConnections"/>
-    public const int DirectoryConnections = 8;
+    /// <summary>The directory's share of the budget (a third: its queries are few and short, batched per list).</summary>
+    public int DirectoryConnections => Math.Max(1, Connections / 3);
 
-    /// <summary>The connection string with a pool of at most <paramref name="connections"/> (PostgreSQL only), unless it names one itself.</summary>
+    /// <summary>The journal's and snapshot store's share (one pool: they use the same connection string).</summary>
+    public int JournalConnections => Connections - DirectoryConnections;
+
+    /// <summary>The connection string with a pool of at most <paramref name="connections"/> (PostgreSQL only).</summary>
     public string WithPoolOf(int connections)
     {
         if (Kind != StoreKind.Postgres)
             return ConnectionString;
         var builder = new DbConnectionStringBuilder { ConnectionString = ConnectionString };
-        if (builder.ContainsKey("Maximum Pool Size") || builder.ContainsKey("Max Pool Size"))
-            return ConnectionString;
         builder["Maximum Pool Size"] = connections;
         return builder.ConnectionString;
     }
 
     /// <summary>linq2db provider names Akka.Persistence.Sql expects.</summary>
     public string ProviderName => Kind == StoreKind.Postgres ? "PostgreSQL.15" : "SQLite.MS";
+
+    public StoreOptions Validate()
+    {
+        if (Connections < 2)
+            throw new InvalidOperationException($"Messaging:StoreConnections must be at least 2 (one for the journal, one for the directory), was {Connections}");
+        if (Kind == StoreKind.Postgres && NamesPoolSize(ConnectionString))
+            throw new InvalidOperationException(
+                "ConnectionStrings:Messaging must not name a Maximum Pool Size: the process's connections are set by Messaging:StoreConnections and split between journal and directory");
+        return this;
+    }
 
     public static StoreOptions From(IConfiguration configuration)
     {
@@ -55,6 +69,16 @@ public sealed record StoreOptions(StoreKind Kind, string ConnectionString)
                 ? DefaultSqliteConnectionString
                 : throw new InvalidOperationException("Messaging:Store is postgres but ConnectionStrings:Messaging is not set");
         }
-        return new StoreOptions(kind, connectionString);
+        var budget = configuration["Messaging:StoreConnections"];
+        var connections = DefaultConnections;
+        if (!string.IsNullOrWhiteSpace(budget) && !int.TryParse(budget, NumberStyles.None, CultureInfo.InvariantCulture, out connections))
+            throw new InvalidOperationException($"Messaging:StoreConnections must be a whole number, was '{budget}'");
+        return new StoreOptions(kind, connectionString, connections).Validate();
+    }
+
+    private static bool NamesPoolSize(string connectionString)
+    {
+        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return builder.ContainsKey("Maximum Pool Size") || builder.ContainsKey("Max Pool Size");
     }
 }

@@ -90,6 +90,12 @@ public sealed class InMemoryDirectory : IDirectory
     public Task<UserProfile?> FindUser(UserId id, CancellationToken cancellationToken) => Task.FromResult(_users.GetValueOrDefault(id));
 
     public Task<ProductInfo?> FindProduct(ProductId id, CancellationToken cancellationToken) => Task.FromResult(_products.GetValueOrDefault(id));
+
+    public Task<IReadOnlyDictionary<UserId, UserProfile>> FindUsers(IReadOnlyCollection<UserId> ids, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<UserId, UserProfile>>(_users.Where(user => ids.Contains(user.Key)).ToDictionary());
+
+    public Task<IReadOnlyDictionary<ProductId, ProductInfo>> FindProducts(IReadOnlyCollection<ProductId> ids, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<ProductId, ProductInfo>>(_products.Where(product => ids.Contains(product.Key)).ToDictionary());
 }
 
 /// <summary>

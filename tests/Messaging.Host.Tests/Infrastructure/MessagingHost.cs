@@ -80,14 +80,16 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
     /// <summary>Starts a host on the test PostgreSQL database (fails, never skips, when it is unreachable).</summary>
     /// <param name="onLoopback">Listen on a real 127.0.0.1 port (Kestrel) instead of the in-memory test server, for clients outside this process.</param>
     /// <param name="testServices">Services only the tests add (e.g. a startup filter mapping test endpoints).</param>
+    /// <param name="connectionString">Another way to the test database (e.g. through a proxy the test controls).</param>
     public static async Task<MessagingHost> StartPostgres(
-        IReadOnlyDictionary<string, string?>? settings = null, bool onLoopback = false, Action<IServiceCollection>? testServices = null)
+        IReadOnlyDictionary<string, string?>? settings = null, bool onLoopback = false, Action<IServiceCollection>? testServices = null,
+        string? connectionString = null)
     {
         await TestDatabase.EnsureReachable();
         await PostgresStartGate.WaitAsync();
         try
         {
-            var host = new MessagingHost(StoreKind.Postgres, TestDatabase.ConnectionString, settings, onLoopback, testServices);
+            var host = new MessagingHost(StoreKind.Postgres, connectionString ?? TestDatabase.ConnectionString, settings, onLoopback, testServices);
             host.Start();
             if (!_postgresSchemaReady)
             {
