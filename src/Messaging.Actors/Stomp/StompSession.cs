@@ -25,6 +25,13 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         private TransportClosed() { }
     }
 
+    /// <summary>The node is shutting down: the session ends with an ERROR once the frame in hand is done, so the client reconnects elsewhere.</summary>
+    public sealed class ServerStopping
+    {
+        public static readonly ServerStopping Instance = new();
+        private ServerStopping() { }
+    }
+
     internal sealed record TopicSubscribed(string SubscriptionId, string? Receipt);
 
     internal sealed record TopicEvent(string SubscriptionId, object Published);
@@ -93,6 +100,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     private Admitting? _admitting;
     private bool _busy;
     private bool _closing;
+    private bool _serverStopping;
     private bool _receivingPaused;
     private long _messageCount;
     private TimeSpan _clientHeartBeat;
@@ -155,6 +163,13 @@ public sealed class StompSession : ReceiveActor, IWithTimers
             if (_caller is null)
                 Fail("no CONNECT frame", $"a CONNECT frame must arrive within {_settings.ConnectTimeout.TotalSeconds:0.###} s");
         });
+        Receive<ServerStopping>(_ =>
+        {
+            // Frames not yet begun are not begun: their client hears no receipt and sends them again elsewhere.
+            _serverStopping = true;
+            _frames.Clear();
+            HandleQueuedFrames();
+        });
         // REST refuses an expired token; a session opened with it must not outlive it either.
         Receive<TokenExpired>(_ => Fail("token expired", "the bearer token has expired; connect again with a fresh one"));
     }
@@ -216,6 +231,11 @@ public sealed class StompSession : ReceiveActor, IWithTimers
 
     private void HandleQueuedFrames()
     {
+        if (_serverStopping && !_busy)
+        {
+            Fail("server shutting down", "this node is shutting down: connect again to reach another one");
+            return;
+        }
         while (!_busy && !_closing && _frames.TryDequeue(out var frame))
             Handle(frame);
         // Back-pressure: the client waits in TCP while too much is queued here; a hysteresis avoids flapping.

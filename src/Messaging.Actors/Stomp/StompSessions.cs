@@ -21,6 +21,13 @@ public sealed class StompSessions : ReceiveActor
     /// <summary>The answer to <see cref="Admit"/>: the limit it would break, or null when admitted.</summary>
     internal sealed record Admission(string? RefusedLimit);
 
+    /// <summary>The node is shutting down: every session ends with an ERROR its client can reconnect from.</summary>
+    public sealed class NodeStopping
+    {
+        public static readonly NodeStopping Instance = new();
+        private NodeStopping() { }
+    }
+
     /// <summary>Asks how many sessions are admitted; the reply is an int.</summary>
     public sealed class CountAdmitted
     {
@@ -54,6 +61,11 @@ public sealed class StompSessions : ReceiveActor
             }
         });
         Receive<CountAdmitted>(_ => Sender.Tell(_admitted.Count));
+        Receive<NodeStopping>(_ =>
+        {
+            foreach (var session in Context.GetChildren())
+                session.Tell(StompSession.ServerStopping.Instance);
+        });
         Receive<Terminated>(terminated =>
         {
             if (!_admitted.Remove(terminated.ActorRef, out var user))

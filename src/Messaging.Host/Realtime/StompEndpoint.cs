@@ -31,6 +31,9 @@ public static class StompEndpoint
             context.WebSockets.IsWebSocketRequest ? Accept(context, sessions, settings) : SockJsGreeting(context, sockJs));
         endpoints.Map("/ws/websocket", Accept);
         endpoints.MapSockJs("/ws", sockJs);
+        // Before the web server drains its requests and the actor system leaves the cluster.
+        endpoints.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
+            .Register(endpoints.ServiceProvider.GetRequiredService<StompSessionParent>().NodeStopping);
         return endpoints;
     }
 
@@ -97,6 +100,9 @@ public sealed class StompSessionParent(IActorRef sessions)
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(10);
 
     public IActorRef Actor => sessions;
+
+    /// <summary>Ends every session with an ERROR (<c>server shutting down</c>): clients reconnect, through the load balancer, to a node that stays.</summary>
+    public void NodeStopping() => sessions.Tell(StompSessions.NodeStopping.Instance);
 
     /// <summary>A new session on <paramref name="transport"/>, a child of the parent.</summary>
     public Task<IActorRef> Open(IStompTransport transport, string? upgradeToken) =>

@@ -44,6 +44,21 @@ public sealed class StompSessionsSpecs(ITestOutputHelper output) : StompSessionF
         ExpectTerminated(session);
     }
 
+    // ---- the node shutting down ----
+
+    [Fact]
+    public void Every_session_ends_with_an_error_its_client_can_reconnect_from_when_the_node_stops()
+    {
+        var session = ConnectedSession();
+        Watch(session);
+
+        Sys.ActorSelection(session.Path.Parent).Tell(StompSessions.NodeStopping.Instance); // the parent tells its children
+
+        Assert.Equal("this node is shutting down: connect again to reach another one", ExpectError("server shutting down"));
+        ExpectClosed();
+        ExpectTerminated(session);
+    }
+
     // ---- connection limits ----
 
     [Fact]
