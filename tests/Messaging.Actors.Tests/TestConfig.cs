@@ -13,6 +13,9 @@ public static class TestConfig
         akka {
           loglevel = WARNING
           stdout-loglevel = WARNING
+          # A loaded 2-core CI machine can take seconds to run a fresh actor system's first persist: waits for what
+          # must come are generous (they end as soon as it comes); waits for what must not come stay as each spec sets.
+          test.single-expect-default = 10s
           actor {
             serialize-messages = on
             serializers {

@@ -44,6 +44,9 @@ public sealed class NodeCrashTests(ThreeNodeClusterFixture fixture, ITestOutputH
         socket.Enqueue(StompFrames.Connect(recipient.Token, TimeSpan.Zero));
         socket.Enqueue(StompFrames.Subscribe("sub-0", StompFrames.Notifications, StompFrames.SubscribedReceipt));
         await NextFrame(frames.Reader, frame => frame.StartsWith("RECEIPT"));
+        // The RECEIPT says the third node's pub/sub holds the subscription; the others learn of it by gossip, within
+        // about a second (README, "Running several nodes"), longer right after a node was lost.
+        await Task.Delay(TimeSpan.FromSeconds(3));
 
         using var http = Cluster.Http(0, sender, RequestTimeout);
         using var sent = await http.PostAsJsonAsync("/api/messages", new { recipientId = recipient.Id, text = "sent on node 1, heard on node 3" });
