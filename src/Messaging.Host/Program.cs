@@ -35,6 +35,7 @@ builder.Services
     .AddSingleton<IDirectory>(services => services.GetRequiredService<SqlDirectory>())
     .AddSingleton<StoreMonitor>()
     .AddHostedService(services => services.GetRequiredService<StoreMonitor>())
+    .AddSingleton<IStoreHealth>(services => services.GetRequiredService<StoreMonitor>())
     .AddMessagingHealthChecks()
     .AddSingleton<ConversationGateway>()
     .AddMemoryCache()

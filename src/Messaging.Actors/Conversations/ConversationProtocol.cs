@@ -150,5 +150,7 @@ public sealed record Rejection(RejectionReason Reason, string Detail, TimeSpan? 
     public static Rejection Forbidden(string detail) => new(RejectionReason.Forbidden, detail);
     public static Rejection NotFound(string detail) => new(RejectionReason.NotFound, detail);
     public static Rejection Unavailable(string detail) => new(RejectionReason.Unavailable, detail, TimeSpan.FromSeconds(1));
+    /// <summary>The store does not answer: retrying sooner than the node checks it again (every second, 2 s patience) would not help.</summary>
+    public static readonly Rejection StoreUnavailable = new(RejectionReason.Unavailable, "the store is unavailable; retry shortly", TimeSpan.FromSeconds(5));
     public static Rejection TooManyRequests(string detail, TimeSpan retryAfter) => new(RejectionReason.TooManyRequests, detail, retryAfter);
 }

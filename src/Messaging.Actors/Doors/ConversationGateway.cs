@@ -23,7 +23,8 @@ public sealed class ConversationGateway(
     IRequiredActor<ConversationActor> conversations,
     IRequiredActor<UserInboxActor> inboxes,
     IDirectory directory,
-    MessagingSettings settings)
+    MessagingSettings settings,
+    IStoreHealth? store = null)
 {
     public const int MaxMarkReadIds = 1000;
     public const int MaxClientMessageIdLength = 100;
@@ -44,6 +45,8 @@ public sealed class ConversationGateway(
             return Rejection.Invalid("conversationId or recipientId is required");
         if (recipientId == me.Id)
             return Rejection.Invalid("cannot send a message to yourself");
+        if (store?.Problem is not null)
+            return Rejection.StoreUnavailable; // before the directory lookups, which would wait for the store too
         using var admitted = _sends.TryEnter();
         if (admitted is null)
             return Rejection.Unavailable("the server is at capacity; retry shortly");
@@ -158,14 +161,15 @@ public sealed class ConversationGateway(
         };
     }
 
-    public async Task<ImmutableArray<ConversationView>> Conversations(Caller me, CancellationToken cancellationToken)
+    public async Task<Outcome<ImmutableArray<ConversationView>>> Conversations(Caller me, CancellationToken cancellationToken)
     {
-        var list = (InboxReplies.ConversationList)await Ask(inboxes.ActorRef, new InboxQueries.GetConversations(me.Id), cancellationToken);
+        if (await Ask(inboxes.ActorRef, new InboxQueries.GetConversations(me.Id), cancellationToken) is not InboxReplies.ConversationList list)
+            return Rejection.StoreUnavailable;
         // One directory lookup for all the names and one for all the products, not one per conversation.
         var users = await directory.FindUsers([..list.Conversations.Select(summary => summary.ParticipantId)], cancellationToken);
         var products = await directory.FindProducts([..list.Conversations.Select(summary => summary.ProductId).OfType<ProductId>()], cancellationToken);
-        return [..list.Conversations.Select(summary => new ConversationView(
-            summary, summary.ProductId is { } product ? products.GetValueOrDefault(product) : null, users.GetValueOrDefault(summary.ParticipantId)))];
+        return list.Conversations.Select(summary => new ConversationView(
+            summary, summary.ProductId is { } product ? products.GetValueOrDefault(product) : null, users.GetValueOrDefault(summary.ParticipantId))).ToImmutableArray();
     }
 
     private async Task<ConversationView> View(ConversationSummary summary, CancellationToken cancellationToken) => new(
@@ -191,8 +195,14 @@ public sealed class ConversationGateway(
         return null;
     }
 
+    /// <summary>
+    /// Asks an entity. While the store does not answer, entities can neither persist nor recover: the request is refused
+    /// at once, over either door, instead of waiting out its AskTimeout.
+    /// </summary>
     private Task<IMessagingReply> Ask(IActorRef entities, object message, CancellationToken cancellationToken) =>
-        entities.Ask<IMessagingReply>(message, settings.AskTimeout, cancellationToken);
+        store?.Problem is null
+            ? entities.Ask<IMessagingReply>(message, settings.AskTimeout, cancellationToken)
+            : Task.FromResult<IMessagingReply>(Rejection.StoreUnavailable);
 
     private static Rejection Refusal(IMessagingReply reply) =>
         reply as Rejection ?? throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}");

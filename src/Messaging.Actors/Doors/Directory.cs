@@ -20,3 +20,10 @@ public interface IDirectory
 
 /// <summary>The authenticated caller of a door: the token's UUID subject and its optional name and email claims.</summary>
 public sealed record Caller(UserId Id, string? Name, string? Email);
+
+/// <summary>Whether the store answers, as this node last saw it (the host pings it every second).</summary>
+public interface IStoreHealth
+{
+    /// <summary>Why the store counts as unreachable, or null while it answers.</summary>
+    string? Problem { get; }
+}

@@ -16,10 +16,10 @@ public static class ConversationsApi
         return endpoints;
     }
 
-    private static async Task<Ok<ConversationResponse[]>> List(ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ConversationResponse[]>, ApiProblem>> List(ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
     {
-        var views = await gateway.Conversations(CurrentUser.From(user), cancellationToken);
-        return TypedResults.Ok(views.Select(ConversationResponse.From).ToArray());
+        var outcome = await gateway.Conversations(CurrentUser.From(user), cancellationToken);
+        return outcome.Rejection is { } rejection ? Problems.From(rejection) : TypedResults.Ok(outcome.Value.Select(ConversationResponse.From).ToArray());
     }
 
     private static async Task<Results<Ok<ConversationResponse>, ApiProblem>> Get(

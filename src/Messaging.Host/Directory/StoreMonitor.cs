@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Messaging.Actors.Doors;
 
 namespace Messaging.Host.Directory;
 
@@ -7,7 +8,7 @@ namespace Messaging.Host.Directory;
 /// meets. While it does not, requests are refused at once with 503 instead of waiting for an entity that cannot
 /// recover or persist, and readiness says so.
 /// </summary>
-public sealed class StoreMonitor(SqlDirectory directory, ILogger<StoreMonitor> logger) : BackgroundService
+public sealed class StoreMonitor(SqlDirectory directory, ILogger<StoreMonitor> logger) : BackgroundService, IStoreHealth
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);

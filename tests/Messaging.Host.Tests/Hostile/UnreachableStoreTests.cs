@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Messaging.Actors.Stomp;
+using Messaging.Host.Tests.Realtime;
 
 namespace Messaging.Host.Tests.Hostile;
 
@@ -86,6 +88,22 @@ public abstract class UnreachableStoreTests(UnreachableStoreFixture fixture)
 
     [Fact]
     public Task A_history_is_503_with_Retry_After() => ExpectStoreUnavailable(() => fixture.Bob.GetMessages($"conversationId={fixture.ConversationId}"));
+
+    [Fact]
+    public async Task A_STOMP_send_gets_an_error_event_503_within_a_few_seconds()
+    {
+        await using var client = await StompTestClient.ConnectAsync(fixture.Alice, "alice");
+        await client.SubscribeAsync(Destination.Errors);
+        var clock = Stopwatch.StartNew();
+
+        await client.SendAsync("/app/message.send", new { conversationId = fixture.ConversationId, text = "during the outage" }, receipt: "outage");
+
+        var (_, error) = await client.ExpectMessageAsync(Destination.Errors, "ERROR");
+        Assert.True(clock.Elapsed < AFewSeconds, $"answered after {clock.Elapsed}");
+        Assert.Equal(503, error.Int("code"));
+        Assert.Equal("the store is unavailable; retry shortly", error.Str("message"));
+        Assert.Equal("outage", error.Str("receiptId"));
+    }
 
     [Fact]
     public async Task Readiness_is_503_and_names_the_store_as_the_failing_check()
