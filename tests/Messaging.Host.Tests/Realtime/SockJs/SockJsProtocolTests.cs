@@ -684,8 +684,34 @@ public sealed class EventSource(SockJsHostFixture fixture) : SockJsProtocolTest(
     }
 }
 
+/// <summary>The suite's callback checks, alike for both transports that wrap frames in a page's JavaScript callback.</summary>
+public abstract class CallbackTransportTest(SockJsHostFixture fixture, string transport) : SockJsProtocolTest(fixture)
+{
+    [Fact]
+    public async Task Without_a_callback_the_answer_is_500()
+    {
+        using var response = await Client.Get($"/echo/a/a/{transport}");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("\"callback\" parameter required", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("%20")]
+    [InlineData("*")]
+    [InlineData("abc(")]
+    [InlineData("abc%28")]
+    public async Task A_callback_with_characters_other_than_letters_digits_dash_underscore_and_dot_is_500(string callback)
+    {
+        using var response = await Client.Get($"/echo/a/a/{transport}?c=" + callback);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("invalid \"callback\" parameter", await response.Content.ReadAsStringAsync());
+    }
+}
+
 [Collection(SockJsCollection.Name)]
-public sealed class HtmlFile(SockJsHostFixture fixture) : SockJsProtocolTest(fixture)
+public sealed class HtmlFile(SockJsHostFixture fixture) : CallbackTransportTest(fixture, "htmlfile")
 {
     private const string Head = """
         <!doctype html>
@@ -721,28 +747,6 @@ public sealed class HtmlFile(SockJsHostFixture fixture) : SockJsProtocolTest(fix
     }
 
     [Fact]
-    public async Task Without_a_callback_the_answer_is_500()
-    {
-        using var response = await Client.Get("/echo/a/a/htmlfile");
-
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Contains("\"callback\" parameter required", await response.Content.ReadAsStringAsync());
-    }
-
-    [Theory]
-    [InlineData("%20")]
-    [InlineData("*")]
-    [InlineData("abc(")]
-    [InlineData("abc%28")]
-    public async Task A_callback_with_characters_other_than_letters_digits_dash_underscore_and_dot_is_500(string callback)
-    {
-        using var response = await Client.Get("/echo/a/a/htmlfile?c=" + callback);
-
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Contains("invalid \"callback\" parameter", await response.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
     public async Task The_response_ends_once_the_streaming_limit_of_bytes_was_written()
     {
         var session = Session();
@@ -761,7 +765,7 @@ public sealed class HtmlFile(SockJsHostFixture fixture) : SockJsProtocolTest(fix
 }
 
 [Collection(SockJsCollection.Name)]
-public sealed class JsonPolling(SockJsHostFixture fixture) : SockJsProtocolTest(fixture)
+public sealed class JsonPolling(SockJsHostFixture fixture) : CallbackTransportTest(fixture, "jsonp")
 {
     private static readonly (string, string) Form = ("Content-Type", "application/x-www-form-urlencoded");
 
@@ -781,28 +785,6 @@ public sealed class JsonPolling(SockJsHostFixture fixture) : SockJsProtocolTest(
         ContentType(sent, "text/plain;charset=UTF-8");
         NotCached(sent);
         await Body(polled, HttpStatusCode.OK, "/**/callback(\"a[\\\"x\\\"]\");\r\n");
-    }
-
-    [Fact]
-    public async Task Without_a_callback_the_answer_is_500()
-    {
-        using var response = await Client.Get("/echo/a/a/jsonp");
-
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Contains("\"callback\" parameter required", await response.Content.ReadAsStringAsync());
-    }
-
-    [Theory]
-    [InlineData("%20")]
-    [InlineData("*")]
-    [InlineData("abc(")]
-    [InlineData("abc%28")]
-    public async Task A_callback_with_characters_other_than_letters_digits_dash_underscore_and_dot_is_500(string callback)
-    {
-        using var response = await Client.Get("/echo/a/a/jsonp?c=" + callback);
-
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Contains("invalid \"callback\" parameter", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
