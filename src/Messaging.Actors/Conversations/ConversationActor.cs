@@ -96,7 +96,7 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         {
             // A retry answered with a stored message waits, like the write itself, until the inboxes hold every write so far.
             if (decision.Reply is ConversationReplies.MessageAccepted && _pending.Count > 0)
-                _pending.Add(new PendingRelease(LastSequenceNr, Sender, decision.Reply, [], _clock.GetUtcNow() + _settings.InboxAckTimeout));
+                HoldUntilInboxesConfirm(Sender, decision.Reply, []);
             else
                 Sender.Tell(decision.Reply);
             return;
@@ -115,7 +115,7 @@ public sealed class ConversationActor : EntityActor, IWithTimers
                 return;
             UpdateInboxes();
             // Held back with the reply, so a client that lists its conversations on hearing of a change sees it listed.
-            _pending.Add(new PendingRelease(LastSequenceNr, replyTo, decision.Reply, announcements.ToImmutable(), _clock.GetUtcNow() + _settings.InboxAckTimeout));
+            HoldUntilInboxesConfirm(replyTo, decision.Reply, announcements.ToImmutable());
             // Started once, not on every write: restarting it would postpone the deadline for as long as writes keep coming.
             if (!Timers.IsTimerActive(nameof(RetryInboxUpdates)))
                 Timers.StartPeriodicTimer(nameof(RetryInboxUpdates), RetryInboxUpdates.Instance, _settings.InboxRetryInterval);
@@ -157,6 +157,10 @@ public sealed class ConversationActor : EntityActor, IWithTimers
     /// <summary>The user's view of this conversation now. The unread set is the state's own immutable set: no copy per write.</summary>
     private InboxCommands.RecordSummary RecordSummaryFor(UserId user) =>
         new(user, new InboxEntry(_state.SummaryFor(user), _state.UnreadFor(user), LastSequenceNr));
+
+    /// <summary>Keeps a reply (and the events of its write) until both inboxes hold every write so far, or InboxAckTimeout passed.</summary>
+    private void HoldUntilInboxesConfirm(IActorRef replyTo, IMessagingReply reply, ImmutableArray<Publish> announcements) =>
+        _pending.Add(new PendingRelease(LastSequenceNr, replyTo, reply, announcements, _clock.GetUtcNow() + _settings.InboxAckTimeout));
 
     /// <summary>Lets out, in write order, what both inboxes now hold, or what waited past the deadline.</summary>
     private void ReleasePending()

@@ -35,11 +35,6 @@ public static class Problems
     /// <summary>When a client may retry after an entity did not answer in time.</summary>
     public static readonly TimeSpan EntityRetryAfter = TimeSpan.FromSeconds(1);
 
-    /// <summary>When a client may retry while the store does not answer (the monitor looks again every second).</summary>
-    public static readonly TimeSpan StoreRetryAfter = TimeSpan.FromSeconds(5);
-
-    public const string StoreUnavailableDetail = "the store is unavailable; retry shortly";
-
     public static ApiProblem Status(int status, string detail, TimeSpan? retryAfter = null) =>
         new(TypedResults.Problem(detail: detail, statusCode: status), retryAfter);
 
@@ -77,7 +72,7 @@ public sealed class RequestFailureHandler(StoreMonitor store, ILogger<RequestFai
             case var failure when StoreMonitor.IsStoreFailure(failure):
                 store.Failed(failure);
                 logger.LogWarning("The store failed {Request}: {Problem}", request, failure.Message);
-                await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, Problems.StoreUnavailableDetail, Problems.StoreRetryAfter);
+                await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, Rejection.StoreUnavailable.Detail, Rejection.StoreUnavailable.RetryAfter);
                 break;
             case BadHttpRequestException badRequest:
                 logger.LogInformation("Bad request {Request}: {Status} {Problem}", request, badRequest.StatusCode, badRequest.Message);
@@ -99,5 +94,5 @@ public static class StoreAvailability
         builder.AddEndpointFilter(async (context, next) =>
             context.HttpContext.RequestServices.GetRequiredService<StoreMonitor>().Problem is null
                 ? await next(context)
-                : Problems.Status(StatusCodes.Status503ServiceUnavailable, Problems.StoreUnavailableDetail, Problems.StoreRetryAfter));
+                : Problems.From(Rejection.StoreUnavailable));
 }
