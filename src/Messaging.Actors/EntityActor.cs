@@ -15,18 +15,30 @@ public sealed class StopEntity
     private StopEntity() { }
 }
 
+/// <summary>The kinds of sharded entity.</summary>
+public enum EntityType
+{
+    Conversation,
+    Inbox,
+}
+
 /// <summary>
 /// What every sharded persistent entity here does alike: passivates when idle, snapshots every N events and
-/// then deletes only the snapshots older than the new one (journal events are never deleted).
+/// then deletes only the snapshots older than the new one (journal events are never deleted); counts itself among the
+/// active entities and times its journal writes.
 /// </summary>
 public abstract class EntityActor : ReceivePersistentActor
 {
     private readonly MessagingSettings _settings;
+    private readonly MessagingMetrics _metrics;
+    private readonly EntityType _type;
     private bool _stopWhenSnapshotSettled;
 
-    protected EntityActor(MessagingSettings settings)
+    protected EntityActor(MessagingSettings settings, MessagingMetrics metrics, EntityType type)
     {
         _settings = settings;
+        _metrics = metrics;
+        _type = type;
         Context.SetReceiveTimeout(settings.PassivateAfter);
 
         Recover<SnapshotOffer>(offer =>
@@ -38,6 +50,21 @@ public abstract class EntityActor : ReceivePersistentActor
         Command<StopEntity>(_ => OnStopRequested());
         HandleSnapshotResults();
     }
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        _metrics.EntityStarted(_type);
+    }
+
+    protected override void PostStop()
+    {
+        _metrics.EntityStopped(_type);
+        base.PostStop();
+    }
+
+    /// <summary>Call from a persist handler with the <see cref="System.Diagnostics.Stopwatch"/> timestamp taken before the persist call.</summary>
+    protected void JournalWritten(long persistCalledAt) => _metrics.JournalWritten(_type, persistCalledAt);
 
     /// <summary>The sequence number of the newest snapshot recovered or saved (0 when none).</summary>
     protected long LastSnapshotSequenceNr { get; private set; }

@@ -37,6 +37,7 @@ builder.Services
     .AddHostedService(services => services.GetRequiredService<StoreMonitor>())
     .AddSingleton<IStoreHealth>(services => services.GetRequiredService<StoreMonitor>())
     .AddMessagingHealthChecks()
+    .AddMessagingMetrics(builder.Configuration)
     .AddSingleton<ConversationGateway>()
     .AddMemoryCache()
     .AddProblemDetails()
@@ -61,6 +62,7 @@ app.MapMessagesApi();
 app.MapStompEndpoint();
 app.MapDemo();
 app.MapHealth();
+app.MapMetrics();
 
 await app.RunAsync();
 return 0;

@@ -98,17 +98,17 @@ public sealed class SendAdmissionSpecs(ITestOutputHelper output) : StompSessionF
     public async Task Send_past_the_nodes_capacity_is_refused_at_once_as_unavailable_and_the_next_one_after_a_finished_send_is_admitted()
     {
         var gateway = Gateway(GatewaySettings with { MaxSendsInFlight = 1 });
-        var pending = gateway.Send(BuyerCaller, Request("first"), CancellationToken.None);
+        var pending = gateway.Send(BuyerCaller, Request("first"), Door.Rest, CancellationToken.None);
         await Inboxes.ExpectMsgAsync<ConversationCommands.SendMessage>(Wait);
         var firstAsker = Inboxes.LastSender;
 
-        var refused = await gateway.Send(SellerCaller, Request("second"), CancellationToken.None);
+        var refused = await gateway.Send(SellerCaller, Request("second"), Door.Rest, CancellationToken.None);
 
         Assert.Equal(new Rejection(RejectionReason.Unavailable, "the server is at capacity; retry shortly", TimeSpan.FromSeconds(1)), refused.Rejection);
         Inboxes.ExpectNoMsg(Quiet);
         firstAsker.Tell(new ConversationReplies.MessageAccepted(BuyerMessage(1, "first")), Inboxes.Ref);
         Assert.Equal("first", (await pending).Value!.Text);
-        var third = gateway.Send(SellerCaller, Request("third"), CancellationToken.None);
+        var third = gateway.Send(SellerCaller, Request("third"), Door.Rest, CancellationToken.None);
         Assert.Equal("third", (await Inboxes.ExpectMsgAsync<ConversationCommands.SendMessage>(Wait)).Text);
         Inboxes.Reply(new ConversationReplies.MessageAccepted(BuyerMessage(2, "third")));
         Assert.Null((await third).Rejection);

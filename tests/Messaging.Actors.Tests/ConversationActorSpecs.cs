@@ -43,7 +43,7 @@ public sealed class ConversationActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     private static Props PropsOf(MessagingSettings settings, IActorRef inboxes, IActorRef mediator, ConversationId? id = null) =>
-        ConversationActor.PropsFor((id ?? CameraChat).ToString(), settings, inboxes, mediator, TimeProvider.System);
+        ConversationActor.PropsFor((id ?? CameraChat).ToString(), settings, inboxes, mediator, TimeProvider.System, TestMeters.Unobserved);
 
     private IActorRef Start(MessagingSettings? settings = null, TestProbe? inboxes = null) =>
         Sys.ActorOf(PropsOf(settings ?? Patient, (inboxes ?? _inboxes).Ref, _mediator.Ref));

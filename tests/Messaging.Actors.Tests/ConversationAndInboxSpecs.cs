@@ -65,11 +65,11 @@ public sealed class ConversationAndInboxSpecs : Akka.TestKit.Xunit2.TestKit
         var inboxExtractor = new UserInboxMessageExtractor(Settings.ShardCount);
         Func<object, string?> inboxIdOf = inboxExtractor.EntityId;
         Func<object, string?> conversationIdOf = conversationExtractor.EntityId;
-        Func<string, Props> inboxProps = id => UserInboxActor.PropsFor(id, Settings, () => _conversations, () => _inboxes);
+        Func<string, Props> inboxProps = id => UserInboxActor.PropsFor(id, Settings, () => _conversations, () => _inboxes, TestMeters.Unobserved);
         _inboxes = Sys.ActorOf(Props.Create(() => new Region(inboxIdOf, inboxProps)), $"user-{_generation}");
         var inboxes = _inboxes;
         var mediator = _mediator.Ref;
-        Func<string, Props> conversationProps = id => ConversationActor.PropsFor(id, Settings, inboxes, mediator, TimeProvider.System);
+        Func<string, Props> conversationProps = id => ConversationActor.PropsFor(id, Settings, inboxes, mediator, TimeProvider.System, TestMeters.Unobserved);
         _conversations = Sys.ActorOf(Props.Create(() => new Region(conversationIdOf, conversationProps)), $"conversation-{_generation}");
     }
 

@@ -55,7 +55,7 @@ public sealed class ConversationWriteOrderSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef Start() =>
-        Sys.ActorOf(ConversationActor.PropsFor(CameraChat.ToString(), Patient, _inboxes.Ref, _mediator.Ref, TimeProvider.System));
+        Sys.ActorOf(ConversationActor.PropsFor(CameraChat.ToString(), Patient, _inboxes.Ref, _mediator.Ref, TimeProvider.System, TestMeters.Unobserved));
 
     /// <summary>Holds every write until the test opens it.</summary>
     private sealed class Gate : IJournalInterceptor

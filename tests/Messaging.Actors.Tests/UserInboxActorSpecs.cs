@@ -34,7 +34,7 @@ public sealed class UserInboxActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef StartInbox(MessagingSettings? settings = null) =>
-        Sys.ActorOf(UserInboxActor.PropsFor(Seller.ToString(), settings ?? Settings, () => _conversations.Ref, () => _inboxRegion.Ref));
+        Sys.ActorOf(UserInboxActor.PropsFor(Seller.ToString(), settings ?? Settings, () => _conversations.Ref, () => _inboxRegion.Ref, TestMeters.Unobserved));
 
     private static InboxEntry Entry(ConversationId conversation, long version, DateTimeOffset? lastAt, params MessageId[] unread) =>
         UserInboxStateSpecs.Entry(conversation, version, lastAt, unread);
@@ -433,7 +433,7 @@ public sealed class UserInboxActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Idle_inbox_asks_its_parent_to_passivate_it()
     {
-        var inbox = ChildActorOf(UserInboxActor.PropsFor(Seller.ToString(), Settings with { PassivateAfter = TimeSpan.FromMilliseconds(300) }, () => _conversations.Ref, () => _inboxRegion.Ref));
+        var inbox = ChildActorOf(UserInboxActor.PropsFor(Seller.ToString(), Settings with { PassivateAfter = TimeSpan.FromMilliseconds(300) }, () => _conversations.Ref, () => _inboxRegion.Ref, TestMeters.Unobserved));
 
         var passivate = ExpectMsg<Passivate>(TimeSpan.FromSeconds(3));
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
@@ -20,8 +21,11 @@ namespace Messaging.Actors.Conversations;
 /// </summary>
 public sealed class ConversationActor : EntityActor, IWithTimers
 {
-    /// <summary>What a write lets out once both inboxes hold it: the reply, and the events for the subscribers.</summary>
-    private sealed record PendingRelease(long Version, IActorRef ReplyTo, IMessagingReply Reply, ImmutableArray<Publish> Announcements, DateTimeOffset Deadline);
+    /// <summary>
+    /// What a write lets out once both inboxes hold it: the reply, and the events for the subscribers. <see cref="DurableAt"/>
+    /// is when the write was in the journal (a Stopwatch timestamp), null for a retry answered with a stored message.
+    /// </summary>
+    private sealed record PendingRelease(long Version, IActorRef ReplyTo, IMessagingReply Reply, ImmutableArray<Publish> Announcements, DateTimeOffset Deadline, long? DurableAt);
 
     private sealed class RetryInboxUpdates
     {
@@ -33,14 +37,16 @@ public sealed class ConversationActor : EntityActor, IWithTimers
     private readonly IActorRef _inboxes;
     private readonly IActorRef _mediator;
     private readonly TimeProvider _clock;
+    private readonly MessagingMetrics _metrics;
     private readonly Dictionary<UserId, long> _inboxVersions = new();
     private readonly Dictionary<UserId, DateTimeOffset> _lastTyping = new();
     private readonly List<PendingRelease> _pending = new();
     private ConversationState _state;
 
-    public ConversationActor(string entityId, MessagingSettings settings, IActorRef inboxes, IActorRef mediator, TimeProvider clock)
-        : base(settings)
+    public ConversationActor(string entityId, MessagingSettings settings, IActorRef inboxes, IActorRef mediator, TimeProvider clock, MessagingMetrics metrics)
+        : base(settings, metrics, EntityType.Conversation)
     {
+        _metrics = metrics;
         _settings = settings;
         _inboxes = inboxes;
         _mediator = mediator;
@@ -81,8 +87,8 @@ public sealed class ConversationActor : EntityActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(string entityId, MessagingSettings settings, IActorRef inboxes, IActorRef mediator, TimeProvider clock) =>
-        Props.Create(() => new ConversationActor(entityId, settings, inboxes, mediator, clock));
+    public static Props PropsFor(string entityId, MessagingSettings settings, IActorRef inboxes, IActorRef mediator, TimeProvider clock, MessagingMetrics metrics) =>
+        Props.Create(() => new ConversationActor(entityId, settings, inboxes, mediator, clock, metrics));
 
     protected override void RestoreSnapshot(object snapshot) => _state = ConversationState.FromSnapshot((ConversationSnapshot)snapshot);
 
@@ -96,7 +102,7 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         {
             // A retry answered with a stored message waits, like the write itself, until the inboxes hold every write so far.
             if (decision.Reply is ConversationReplies.MessageAccepted && _pending.Count > 0)
-                HoldUntilInboxesConfirm(Sender, decision.Reply, []);
+                HoldUntilInboxesConfirm(Sender, decision.Reply, [], durableAt: null);
             else
                 Sender.Tell(decision.Reply);
             return;
@@ -107,15 +113,17 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         // The handler runs once per event, in order. Count them rather than compare with the last event: the journal
         // may hand back copies (it does whenever messages are serialized, e.g. akka.actor.serialize-messages).
         var unhandled = decision.Events.Length;
+        var persistCalledAt = Stopwatch.GetTimestamp();
         PersistAll(decision.Events, evt =>
         {
             _state = _state.Apply(evt);
             announcements.AddRange(ConversationTopics.For(evt, _state).Select(topic => new Publish(topic, evt)));
             if (--unhandled > 0)
                 return;
+            JournalWritten(persistCalledAt);
             UpdateInboxes();
             // Held back with the reply, so a client that lists its conversations on hearing of a change sees it listed.
-            HoldUntilInboxesConfirm(replyTo, decision.Reply, announcements.ToImmutable());
+            HoldUntilInboxesConfirm(replyTo, decision.Reply, announcements.ToImmutable(), Stopwatch.GetTimestamp());
             // Started once, not on every write: restarting it would postpone the deadline for as long as writes keep coming.
             if (!Timers.IsTimerActive(nameof(RetryInboxUpdates)))
                 Timers.StartPeriodicTimer(nameof(RetryInboxUpdates), RetryInboxUpdates.Instance, _settings.InboxRetryInterval);
@@ -159,8 +167,8 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         new(user, new InboxEntry(_state.SummaryFor(user), _state.UnreadFor(user), LastSequenceNr));
 
     /// <summary>Keeps a reply (and the events of its write) until both inboxes hold every write so far, or InboxAckTimeout passed.</summary>
-    private void HoldUntilInboxesConfirm(IActorRef replyTo, IMessagingReply reply, ImmutableArray<Publish> announcements) =>
-        _pending.Add(new PendingRelease(LastSequenceNr, replyTo, reply, announcements, _clock.GetUtcNow() + _settings.InboxAckTimeout));
+    private void HoldUntilInboxesConfirm(IActorRef replyTo, IMessagingReply reply, ImmutableArray<Publish> announcements, long? durableAt) =>
+        _pending.Add(new PendingRelease(LastSequenceNr, replyTo, reply, announcements, _clock.GetUtcNow() + _settings.InboxAckTimeout, durableAt));
 
     /// <summary>Lets out, in write order, what both inboxes now hold, or what waited past the deadline.</summary>
     private void ReleasePending()
@@ -173,6 +181,8 @@ public sealed class ConversationActor : EntityActor, IWithTimers
                 Log.Warning("Inboxes of {0} did not confirm version {1} in time; acknowledging the durable write anyway", PersistenceId, pending.Version);
             foreach (var announcement in pending.Announcements)
                 _mediator.Tell(announcement);
+            if (pending.DurableAt is { } durableAt)
+                _metrics.Published(durableAt);
             pending.ReplyTo.Tell(pending.Reply);
             _pending.Remove(pending);
         }
@@ -199,8 +209,12 @@ public static class ConversationActorHostingExtensions
     public static AkkaConfigurationBuilder AddConversationActors(this AkkaConfigurationBuilder builder, MessagingSettings settings) =>
         builder.WithShardRegion<ConversationActor>(
             RegionName,
-            (system, registry, _) => entityId => ConversationActor.PropsFor(
-                entityId, settings, registry.Get<UserInboxActor>(), DistributedPubSub.Get(system).Mediator, TimeProvider.System),
+            (system, registry, resolver) =>
+            {
+                var metrics = resolver.GetService<MessagingMetrics>();
+                return entityId => ConversationActor.PropsFor(
+                    entityId, settings, registry.Get<UserInboxActor>(), DistributedPubSub.Get(system).Mediator, TimeProvider.System, metrics);
+            },
             new ConversationMessageExtractor(settings.ShardCount),
             EntityShardOptions.Create());
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Hosting;
 using Messaging.Actors;
@@ -24,6 +25,7 @@ public sealed class ConversationGateway(
     IRequiredActor<UserInboxActor> inboxes,
     IDirectory directory,
     MessagingSettings settings,
+    MessagingMetrics metrics,
     IStoreHealth? store = null)
 {
     public const int MaxMarkReadIds = 1000;
@@ -31,7 +33,33 @@ public sealed class ConversationGateway(
 
     private readonly AdmissionGate _sends = new(settings.MaxSendsInFlight, settings.SendLatencyTarget, TimeProvider.System);
 
-    public async Task<Outcome<ChatMessage>> Send(Caller me, SendMessageRequest request, CancellationToken cancellationToken)
+    /// <summary>Sends, and counts the send as accepted or refused for its <paramref name="door"/>.</summary>
+    public async Task<Outcome<ChatMessage>> Send(Caller me, SendMessageRequest request, Door door, CancellationToken cancellationToken)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        Outcome<ChatMessage> outcome;
+        try
+        {
+            outcome = await Send(me, request, cancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            metrics.SendRefused(door, RejectionReason.Unavailable); // what both doors answer
+            throw;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            metrics.SendFailed(door);
+            throw;
+        }
+        if (outcome.Rejection is { } rejection)
+            metrics.SendRefused(door, rejection.Reason);
+        else
+            metrics.SendAccepted(door, startedAt);
+        return outcome;
+    }
+
+    private async Task<Outcome<ChatMessage>> Send(Caller me, SendMessageRequest request, CancellationToken cancellationToken)
     {
         if (ConversationState.ValidateText(request.Text) is { } invalidText)
             return invalidText;

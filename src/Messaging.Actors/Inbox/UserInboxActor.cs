@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
@@ -29,6 +30,7 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
     private readonly MessagingSettings _settings;
     private readonly Func<IActorRef> _conversations;
     private readonly Func<IActorRef> _inboxes;
+    private readonly MessagingMetrics _metrics;
     private readonly Dictionary<PermitKind, SlidingWindowLimit> _permits = new();
     /// <summary>Conversations asked to resend their summary after a crash that have not yet done so.</summary>
     private readonly HashSet<ConversationId> _unconfirmed = new();
@@ -38,8 +40,10 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
     /// <summary>True once the journal says that summaries newer than the last snapshot exist (only in memory).</summary>
     private bool _aheadOfSnapshot;
 
-    public UserInboxActor(string entityId, MessagingSettings settings, Func<IActorRef> conversations, Func<IActorRef> inboxes) : base(settings)
+    public UserInboxActor(string entityId, MessagingSettings settings, Func<IActorRef> conversations, Func<IActorRef> inboxes, MessagingMetrics metrics)
+        : base(settings, metrics, EntityType.Inbox)
     {
+        _metrics = metrics;
         _settings = settings;
         _conversations = conversations;
         _inboxes = inboxes;
@@ -78,8 +82,8 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
 
-    public static Props PropsFor(string entityId, MessagingSettings settings, Func<IActorRef> conversations, Func<IActorRef> inboxes) =>
-        Props.Create(() => new UserInboxActor(entityId, settings, conversations, inboxes));
+    public static Props PropsFor(string entityId, MessagingSettings settings, Func<IActorRef> conversations, Func<IActorRef> inboxes, MessagingMetrics metrics) =>
+        Props.Create(() => new UserInboxActor(entityId, settings, conversations, inboxes, metrics));
 
     protected override void RestoreSnapshot(object snapshot) => _state = UserInboxState.FromSnapshot((UserInboxSnapshot)snapshot);
 
@@ -148,9 +152,11 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
         var acknowledgement = new InboxReplies.SummaryAcknowledged(record.UserId, record.Entry.Summary.ConversationId, record.Entry.Version);
         // Asynchronously: a seller who gets many first messages at once has them written in shared journal batches,
         // not one round trip after another. Recording a conversation twice (a retry meanwhile) is harmless.
+        var persistCalledAt = Stopwatch.GetTimestamp();
         if (_state.IsNew(acknowledgement.ConversationId))
             PersistAsync(new InboxEvents.SummaryRecorded(record.UserId, record.Entry), recorded =>
             {
+                JournalWritten(persistCalledAt);
                 Recorded(recorded.Entry, conversation, acknowledgement);
                 // The snapshot holds everything so far; the next in-memory summary is ahead of it again.
                 _aheadOfSnapshot = !SnapshotIfDue();
@@ -158,6 +164,7 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
         else if (!_aheadOfSnapshot && _state.IsNewer(record.Entry))
             Persist(new InboxEvents.SummariesInMemory(record.UserId), _ =>
             {
+                JournalWritten(persistCalledAt);
                 _aheadOfSnapshot = true;
                 Recorded(record.Entry, conversation, acknowledgement);
             });
@@ -185,7 +192,10 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
         if (allowed)
             _conversations().Forward(command);
         else
+        {
+            _metrics.RateLimited(command.Kind);
             Sender.Tell(Rejection.TooManyRequests($"at most {capacity} {what} per minute", retryAfter));
+        }
     }
 }
 
@@ -207,8 +217,12 @@ public static class UserInboxActorHostingExtensions
     public static AkkaConfigurationBuilder AddUserInboxActors(this AkkaConfigurationBuilder builder, MessagingSettings settings) =>
         builder.WithShardRegion<UserInboxActor>(
             RegionName,
-            (_, registry, _) => entityId =>
-                UserInboxActor.PropsFor(entityId, settings, () => registry.Get<ConversationActor>(), () => registry.Get<UserInboxActor>()),
+            (_, registry, resolver) =>
+            {
+                var metrics = resolver.GetService<MessagingMetrics>();
+                return entityId => UserInboxActor.PropsFor(
+                    entityId, settings, () => registry.Get<ConversationActor>(), () => registry.Get<UserInboxActor>(), metrics);
+            },
             new UserInboxMessageExtractor(settings.ShardCount),
             EntityShardOptions.Create());
 }

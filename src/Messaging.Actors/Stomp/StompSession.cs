@@ -90,6 +90,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     private readonly TokenValidator _validateToken;
     private readonly IActorRef _mediator;
     private readonly StompSettings _settings;
+    private readonly MessagingMetrics _metrics;
     private readonly string? _upgradeToken;
     private readonly StompDecoder _decoder;
     private readonly Queue<StompFrame> _frames = new();
@@ -106,13 +107,16 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     private TimeSpan _clientHeartBeat;
     private DateTime _lastReceived = DateTime.UtcNow;
 
-    public StompSession(IStompTransport transport, ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings, string? upgradeToken)
+    public StompSession(
+        IStompTransport transport, ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings, MessagingMetrics metrics,
+        string? upgradeToken)
     {
         _transport = transport;
         _gateway = gateway;
         _validateToken = validateToken;
         _mediator = mediator;
         _settings = settings;
+        _metrics = metrics;
         _upgradeToken = upgradeToken;
         _decoder = new StompDecoder(settings.Limits);
 
@@ -178,10 +182,16 @@ public sealed class StompSession : ReceiveActor, IWithTimers
 
     private bool ClientSilent => DateTime.UtcNow - _lastReceived > _clientHeartBeat * _settings.HeartBeatGrace;
 
-    public static Props PropsFor(IStompTransport transport, ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings, string? upgradeToken) =>
-        Props.Create(() => new StompSession(transport, gateway, validateToken, mediator, settings, upgradeToken));
+    public static Props PropsFor(
+        IStompTransport transport, ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings, MessagingMetrics metrics,
+        string? upgradeToken) =>
+        Props.Create(() => new StompSession(transport, gateway, validateToken, mediator, settings, metrics, upgradeToken));
 
-    protected override void PreStart() => Timers.StartSingleTimer(nameof(ConnectDeadline), ConnectDeadline.Instance, _settings.ConnectTimeout);
+    protected override void PreStart()
+    {
+        _metrics.StompSessionOpened();
+        Timers.StartSingleTimer(nameof(ConnectDeadline), ConnectDeadline.Instance, _settings.ConnectTimeout);
+    }
 
     /// <summary>
     /// A session that throws is stopped by its parent (<see cref="StompSessions"/>); the client is told first, when its
@@ -204,6 +214,8 @@ public sealed class StompSession : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        _metrics.StompSessionClosed();
+        _metrics.StompSubscriptionsChanged(-_subscriptions.Count);
         _stopping.Cancel();
         _stopping.Dispose();
         _transport.Close();
@@ -397,6 +409,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     {
         var id = subscribe.Header("id")!;
         var receipt = subscribe.Header(ReceiptHeader);
+        _metrics.StompSubscriptionsChanged(1);
         if (destination.Topic is { } topic)
         {
             _busy = true;
@@ -416,8 +429,12 @@ public sealed class StompSession : ReceiveActor, IWithTimers
             Fail("malformed UNSUBSCRIBE", "UNSUBSCRIBE needs an id header", unsubscribe);
             return;
         }
-        if (_subscriptions.Remove(id, out var subscription) && subscription.Subscriber is { } subscriber)
-            Context.Stop(subscriber);
+        if (_subscriptions.Remove(id, out var subscription))
+        {
+            _metrics.StompSubscriptionsChanged(-1);
+            if (subscription.Subscriber is { } subscriber)
+                Context.Stop(subscriber);
+        }
         Receipt(unsubscribe.Header(ReceiptHeader));
     }
 
@@ -427,7 +444,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         var cancellation = _stopping.Token;
         Task<Rejection?> work = send.Header("destination") switch
         {
-            "/app/message.send" => Call<SendMessageRequest, ChatMessage>(send, request => _gateway.Send(caller, request, cancellation)),
+            "/app/message.send" => Call<SendMessageRequest, ChatMessage>(send, request => _gateway.Send(caller, request, Door.Stomp, cancellation)),
             "/app/typing.start" => Call<TypingRequest, bool>(send, request => _gateway.StartTyping(caller, request.ConversationId, cancellation)),
             "/app/messages.read" => Call<MarkReadRequest, int>(send, request => _gateway.MarkRead(caller, request, cancellation)),
             "/app/conversation.block" => Call<BlockConversationRequest, ConversationReplies.BlockChanged>(send,

@@ -38,11 +38,11 @@ public sealed class StompSessions : ReceiveActor
     private readonly Dictionary<IActorRef, UserId> _admitted = new();
     private readonly Dictionary<UserId, int> _perUser = new();
 
-    public StompSessions(ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings)
+    public StompSessions(ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings, MessagingMetrics metrics)
     {
         Receive<Open>(open =>
         {
-            var session = Context.ActorOf(StompSession.PropsFor(open.Transport, gateway, validateToken, mediator, settings, open.UpgradeToken));
+            var session = Context.ActorOf(StompSession.PropsFor(open.Transport, gateway, validateToken, mediator, settings, metrics, open.UpgradeToken));
             Context.Watch(session);
             Sender.Tell(session);
         });
@@ -77,8 +77,8 @@ public sealed class StompSessions : ReceiveActor
         });
     }
 
-    public static Props PropsFor(ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings) =>
-        Props.Create(() => new StompSessions(gateway, validateToken, mediator, settings));
+    public static Props PropsFor(ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings, MessagingMetrics metrics) =>
+        Props.Create(() => new StompSessions(gateway, validateToken, mediator, settings, metrics));
 
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 }

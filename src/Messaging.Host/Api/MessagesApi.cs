@@ -39,7 +39,7 @@ public static class MessagesApi
                 return Problems.Status(StatusCodes.Status400BadRequest, "the Idempotency-Key header and clientMessageId differ");
             request = request with { ClientMessageId = idempotencyKey };
         }
-        var outcome = await gateway.Send(CurrentUser.From(user), request, cancellationToken);
+        var outcome = await gateway.Send(CurrentUser.From(user), request, Door.Rest, cancellationToken);
         if (outcome.Rejection is { } rejection)
             return Problems.From(rejection);
         var message = MessageResponse.From(outcome.Value!);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Messaging.Actors;
 using Messaging.Actors.Doors;
 using Messaging.Actors.Stomp;
 using Messaging.Host.Api;
@@ -49,7 +50,8 @@ public static class StompEndpoint
                 return new StompSessionParent(system.ActorOf(
                     StompSessions.PropsFor(
                         provider.GetRequiredService<ConversationGateway>(), provider.GetRequiredService<JwtTokenValidator>().Validate,
-                        DistributedPubSub.Get(system).Mediator, provider.GetRequiredService<StompSettings>()),
+                        DistributedPubSub.Get(system).Mediator, provider.GetRequiredService<StompSettings>(),
+                        provider.GetRequiredService<MessagingMetrics>()),
                     StompSessions.Name));
             })
             .AddSingleton(provider => new SockJsServer(

@@ -162,6 +162,15 @@ public abstract class StompSessionFixture : Akka.TestKit.Xunit2.TestKit
     public TestProbe Conversations { get; }
     public TestProbe Inboxes { get; }
 
+    /// <summary>The metrics the gateway and the sessions of this spec record to.</summary>
+    public TestMeters Meters { get; } = new();
+
+    protected override void AfterAll()
+    {
+        Meters.Dispose();
+        base.AfterAll();
+    }
+
     /// <summary>Every token the validator was asked about, in order.</summary>
     public List<string> ValidatedTokens { get; } = [];
 
@@ -179,12 +188,12 @@ public abstract class StompSessionFixture : Akka.TestKit.Xunit2.TestKit
         registry.Register<ConversationActor>(Conversations.Ref);
         registry.Register<UserInboxActor>(Inboxes.Ref);
         return new ConversationGateway(
-            new RequiredActor<ConversationActor>(registry), new RequiredActor<UserInboxActor>(registry), new InMemoryDirectory(), settings ?? GatewaySettings);
+            new RequiredActor<ConversationActor>(registry), new RequiredActor<UserInboxActor>(registry), new InMemoryDirectory(), settings ?? GatewaySettings, Meters.Metrics);
     }
 
     /// <summary>A parent of sessions, as the host has one per node, with the fixture's gateway, tokens and mediator.</summary>
     public IActorRef StartParent(StompSettings? settings = null, MessagingSettings? gatewaySettings = null, TokenValidator? validator = null) =>
-        Sys.ActorOf(StompSessions.PropsFor(Gateway(gatewaySettings), validator ?? ValidateToken, Mediator.Ref, settings ?? QuietSettings));
+        Sys.ActorOf(StompSessions.PropsFor(Gateway(gatewaySettings), validator ?? ValidateToken, Mediator.Ref, settings ?? QuietSettings, Meters.Metrics));
 
     /// <summary>A session <paramref name="parent"/> started on <paramref name="transport"/>.</summary>
     public IActorRef OpenSession(IActorRef parent, IStompTransport transport, string? upgradeToken = null)
