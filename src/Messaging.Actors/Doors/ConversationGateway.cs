@@ -40,7 +40,7 @@ public sealed class ConversationGateway(
         Outcome<ChatMessage> outcome;
         try
         {
-            outcome = await Send(me, request, cancellationToken);
+            outcome = await SendUncounted(me, request, cancellationToken);
         }
         catch (AskTimeoutException)
         {
@@ -59,7 +59,7 @@ public sealed class ConversationGateway(
         return outcome;
     }
 
-    private async Task<Outcome<ChatMessage>> Send(Caller me, SendMessageRequest request, CancellationToken cancellationToken)
+    private async Task<Outcome<ChatMessage>> SendUncounted(Caller me, SendMessageRequest request, CancellationToken cancellationToken)
     {
         if (ConversationState.ValidateText(request.Text) is { } invalidText)
             return invalidText;
