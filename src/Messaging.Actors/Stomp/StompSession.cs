@@ -215,7 +215,8 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _metrics.StompSessionClosed();
-        _metrics.StompSubscriptionsChanged(-_subscriptions.Count);
+        if (_subscriptions.Count > 0)
+            _metrics.StompSubscriptionsChanged(-_subscriptions.Count);
         _stopping.Cancel();
         _stopping.Dispose();
         _transport.Close();
