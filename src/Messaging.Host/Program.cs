@@ -8,6 +8,7 @@ using Messaging.Host.Auth;
 using Messaging.Host.Configuration;
 using Messaging.Host.Demo;
 using Messaging.Host.Directory;
+using Messaging.Host.Docs;
 using Messaging.Host.Realtime;
 using Messaging.Host.Realtime.SockJs;
 using Microsoft.Extensions.Caching.Memory;
@@ -45,6 +46,7 @@ builder.Services
     .AddMessagingAuthentication(jwt)
     .AddMessagingActors(builder.Configuration, store, settings)
     .AddDemo(builder.Configuration, builder.Environment, jwt);
+builder.Services.AddApiDocuments(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 if (jwt.UsesDevelopmentKey)
@@ -60,6 +62,7 @@ app.MapConversationsApi();
 app.MapMessagesApi();
 app.MapStompEndpoint();
 app.MapDemo();
+app.MapApiDocuments();
 app.MapHealth();
 
 await app.RunAsync();
