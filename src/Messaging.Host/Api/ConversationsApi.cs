@@ -19,7 +19,6 @@ public static class ConversationsApi
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         api.MapPost("/{conversationId}/block", Block)
             .WithName("blockConversation").WithSummary("Blocks or unblocks a conversation; nobody can send while any block holds")
-            .Accepts<BlockRequest>("application/json")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
             .ProducesProblems(JsonBody<BlockRequest>.Statuses);
         return endpoints;

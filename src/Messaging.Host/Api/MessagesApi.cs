@@ -21,12 +21,10 @@ public static class MessagesApi
             .WithName("sendMessage").WithSummary("Sends a message, creating the conversation on the first one")
             .WithDescription("Name the conversation by `conversationId`, or by `recipientId` (and `productId`). A retry with the same `clientMessageId` "
                 + "(or `Idempotency-Key` header) is answered with the stored message and stores nothing.")
-            .Accepts<SendMessageRequest>("application/json")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
             .ProducesProblems(JsonBody<SendMessageRequest>.Statuses);
         api.MapPatch("/mark-read", MarkRead)
             .WithName("markMessagesRead").WithSummary("Marks messages addressed to the caller read; counts those that were unread")
-            .Accepts<MarkReadRequest>("application/json")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden)
             .ProducesProblems(JsonBody<MarkReadRequest>.Statuses);
         return endpoints;

@@ -5,7 +5,8 @@ namespace Messaging.Host.Docs;
 /// <summary>
 /// The machine-readable contract, <c>/openapi/v1.json</c> and <c>/asyncapi/v1.json</c>, and the interactive reference
 /// page at <c>/docs</c>, as <see cref="ApiDocsSettings"/> say. The page is Scalar's, with its script served by the host
-/// (embedded in the package) and nothing fetched from elsewhere: no CDN fonts, no telemetry, no AI agent.
+/// (embedded in the package) and nothing fetched from elsewhere: no CDN fonts, no telemetry, no AI agent, no
+/// toolbar offering to upload the documents.
 /// </summary>
 public static class ApiDocuments
 {
@@ -23,7 +24,7 @@ public static class ApiDocuments
         var settings = endpoints.ServiceProvider.GetRequiredService<ApiDocsSettings>();
         if (!settings.Enabled)
             return endpoints;
-        endpoints.MapOpenApi(OpenApiDocuments.OpenApiPath.Replace(OpenApiDocuments.DocumentName, "{documentName}", StringComparison.Ordinal));
+        endpoints.MapOpenApi(); // at /openapi/{documentName}.json: OpenApiDocuments.OpenApiPath
         endpoints.MapGet(AsyncApiDocument.Path, (HttpRequest request) =>
             TypedResults.Json(AsyncApiDocument.Build(request.Host.Value ?? "localhost", request.IsHttps), contentType: "application/json"));
         if (settings.DocsEnabled)
@@ -32,6 +33,7 @@ public static class ApiDocuments
                 .WithTitle("Marketplace messaging API")
                 .AddDocument(OpenApiDocuments.DocumentName, "REST API", OpenApiDocuments.OpenApiPath, isDefault: true)
                 .AddAsyncApiDocument("realtime", "Realtime (STOMP)", AsyncApiDocument.Path)
+                .HideDeveloperTools() // its Share and Deploy buttons upload the documents to Scalar's service
                 .DisableDefaultFonts()
                 .DisableTelemetry()
                 .DisableAgent()

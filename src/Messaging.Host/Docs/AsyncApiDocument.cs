@@ -104,7 +104,7 @@ public static class AsyncApiDocument
     }
 
     /// <summary>The server's operation on a channel: it receives what clients send, it sends what they subscribe to.</summary>
-    public static string OperationId(Channel channel) => (channel.Direction == Direction.ClientSends ? "receive" : "send") + char.ToUpperInvariant(channel.Id[0]) + channel.Id[1..];
+    private static string OperationId(Channel channel) => (channel.Direction == Direction.ClientSends ? "receive" : "send") + char.ToUpperInvariant(channel.Id[0]) + channel.Id[1..];
 
     private static JsonObject Server(string host, string protocol, string description) => new()
     {
@@ -170,7 +170,7 @@ public static class AsyncApiDocument
     /// where the schema allows it), none other appears, and <c>type</c> is the event's constant. A request is the client's:
     /// what it omits the server refuses with a readable detail, so the schema requires nothing.
     /// </summary>
-    public static JsonNode Schema(Message message)
+    private static JsonNode Schema(Message message)
     {
         var isEvent = message.EventType is not null;
         var schema = SchemaOptions.GetJsonSchemaAsNode(message.Payload, new JsonSchemaExporterOptions

@@ -1,4 +1,7 @@
+using System.Reflection;
+using Messaging.Host.Api;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -47,8 +50,20 @@ public static class OpenApiDocuments
                 DescribeWhatTheExporterCannotSee(schema, context.JsonTypeInfo.Type);
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer((operation, context, _) =>
+            options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
+                if (RequestBodyType(context.Description) is { } bodyType && context.Document is { } document)
+                {
+                    // A named schema, as the framework makes for response records, so client generators name the type.
+                    document.Components ??= new OpenApiComponents();
+                    document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+                    document.Components.Schemas.TryAdd(bodyType.Name, await context.GetOrCreateSchemaAsync(bodyType, cancellationToken: cancellationToken));
+                    operation.RequestBody = new OpenApiRequestBody
+                    {
+                        Required = true,
+                        Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchemaReference(bodyType.Name, document) } },
+                    };
+                }
                 if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any())
                     operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
                 foreach (var status in RetryableStatuses)
@@ -63,9 +78,19 @@ public static class OpenApiDocuments
                         };
                     }
                 }
-                return Task.CompletedTask;
             });
         });
+
+    /// <summary>
+    /// The request record of an endpoint that reads its body as <see cref="JsonBody{T}"/>. Declaring it with
+    /// <c>Accepts</c> instead would make routing answer a body of another content type with a bare 415 before the
+    /// endpoint can refuse it with a readable 400.
+    /// </summary>
+    private static Type? RequestBodyType(ApiDescription description) =>
+        description.ActionDescriptor.EndpointMetadata.OfType<MethodInfo>().FirstOrDefault()?.GetParameters()
+            .Select(parameter => parameter.ParameterType)
+            .FirstOrDefault(type => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(JsonBody<>))
+            ?.GetGenericArguments()[0];
 
     private static void DescribeWhatTheExporterCannotSee(OpenApiSchema schema, Type type)
     {

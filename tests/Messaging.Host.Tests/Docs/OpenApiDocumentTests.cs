@@ -112,6 +112,25 @@ public sealed class OpenApiDocumentTests(PostgresHostFixture fixture)
         await AssertDocumented(endpoint, response, body, "application/json");
     }
 
+    [Theory]
+    [MemberData(nameof(ApiEndpoints))]
+    public async Task A_request_body_the_endpoint_accepts_matches_its_documented_schema(string endpoint)
+    {
+        var document = await Document();
+        using var request = Endpoints.Request(endpoint, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+
+        var requestBody = ServedDocuments.Operations(document)[ServedDocuments.Endpoint(endpoint.Split(' ')[0], endpoint.Split(' ')[1])]["requestBody"];
+
+        if (request.Content is null)
+            Assert.Null(requestBody);
+        else
+        {
+            Assert.True(requestBody?["required"]?.GetValue<bool>() == true, $"{endpoint} reads a body its operation does not document");
+            using var json = JsonDocument.Parse(await request.Content.ReadAsStringAsync());
+            SchemaAssert.Conforms(json.RootElement, requestBody["content"]!["application/json"]!["schema"]!, document, $"{endpoint} request");
+        }
+    }
+
     public static TheoryData<string, string, int> Refusals => new()
     {
         { "GET /api/conversations", "no token", 401 },
