@@ -8,6 +8,7 @@ using Messaging.Host.Auth;
 using Messaging.Host.Configuration;
 using Messaging.Host.Demo;
 using Messaging.Host.Directory;
+using Messaging.Host.Docs;
 using Messaging.Host.Realtime;
 using Messaging.Host.Realtime.SockJs;
 using Microsoft.Extensions.Caching.Memory;
@@ -45,7 +46,8 @@ builder.Services
     .ConfigureHttpJsonOptions(options => DoorJson.Configure(options.SerializerOptions))
     .AddMessagingAuthentication(jwt)
     .AddMessagingActors(builder.Configuration, store, settings)
-    .AddDemo(builder.Configuration, builder.Environment, jwt);
+    .AddDemo(builder.Configuration, builder.Environment, jwt)
+    .AddApiDocuments(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 if (jwt.UsesDevelopmentKey)
@@ -61,6 +63,7 @@ app.MapConversationsApi();
 app.MapMessagesApi();
 app.MapStompEndpoint();
 app.MapDemo();
+app.MapApiDocuments();
 app.MapHealth();
 app.MapMetrics();
 

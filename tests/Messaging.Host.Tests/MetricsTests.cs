@@ -6,9 +6,20 @@ using Microsoft.Extensions.Configuration;
 namespace Messaging.Host.Tests;
 
 /// <summary>
-/// <c>/metrics</c> on a real host: Prometheus text with our counters, open without a token. Other hosts of this test
-/// process record to meters of the same name, so a series is compared before and after and may have moved by more.
+/// Alone: OpenTelemetry merges the same-named instruments of every host in the process into one stream and drops that
+/// stream when the host that created it first is disposed, so a host started beside others may export nothing.
 /// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics";
+}
+
+/// <summary>
+/// <c>/metrics</c> on a real host: Prometheus text with our counters, open without a token. Hosts of earlier tests
+/// record to meters of the same name, so a series is compared before and after and may have moved by more.
+/// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed partial class MetricsTests : IAsyncLifetime
 {
     private static readonly TimeSpan ScrapeWait = TimeSpan.FromSeconds(10);

@@ -17,7 +17,7 @@ public sealed record Destination(DestinationKind Kind, string Name, string? Topi
 {
     public const string Notifications = "/user/queue/notifications";
     public const string Errors = "/user/queue/errors";
-    private const string ConversationPrefix = "/topic/conversation.";
+    public const string ConversationPrefix = "/topic/conversation.";
 
     /// <summary>Resolves a SUBSCRIBE destination for <paramref name="user"/>; <c>/user/...</c> always means the connected user, as in Spring.</summary>
     public static Destination? Parse(string? name, UserId user) => name switch
@@ -28,6 +28,15 @@ public sealed record Destination(DestinationKind Kind, string Name, string? Topi
             new Destination(DestinationKind.ConversationTopic, name, ConversationTopics.Conversation(new ConversationId(id)), new ConversationId(id)),
         _ => null,
     };
+}
+
+/// <summary>The destinations a client SENDs to; each takes the JSON request its REST twin takes (typing has none).</summary>
+public static class AppDestinations
+{
+    public const string MessageSend = "/app/message.send";
+    public const string TypingStart = "/app/typing.start";
+    public const string MessagesRead = "/app/messages.read";
+    public const string ConversationBlock = "/app/conversation.block";
 }
 
 /// <summary>Turns what a conversation published into the JSON body a subscriber of a destination sees, or null when it sees nothing.</summary>

@@ -445,13 +445,13 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         var cancellation = _stopping.Token;
         Task<Rejection?> work = send.Header("destination") switch
         {
-            "/app/message.send" => Call<SendMessageRequest, ChatMessage>(send, request => _gateway.Send(caller, request, Door.Stomp, cancellation)),
-            "/app/typing.start" => Call<TypingRequest, bool>(send, request => _gateway.StartTyping(caller, request.ConversationId, cancellation)),
-            "/app/messages.read" => Call<MarkReadRequest, int>(send, request => _gateway.MarkRead(caller, request, cancellation)),
-            "/app/conversation.block" => Call<BlockConversationRequest, ConversationReplies.BlockChanged>(send,
+            AppDestinations.MessageSend => Call<SendMessageRequest, ChatMessage>(send, request => _gateway.Send(caller, request, Door.Stomp, cancellation)),
+            AppDestinations.TypingStart => Call<TypingRequest, bool>(send, request => _gateway.StartTyping(caller, request.ConversationId, cancellation)),
+            AppDestinations.MessagesRead => Call<MarkReadRequest, int>(send, request => _gateway.MarkRead(caller, request, cancellation)),
+            AppDestinations.ConversationBlock => Call<BlockConversationRequest, ConversationReplies.BlockChanged>(send,
                 request => _gateway.SetBlocked(caller, request.ConversationId ?? "", new BlockRequest(request.Block), cancellation)),
             var other => Task.FromResult<Rejection?>(Rejection.NotFound(
-                $"{other ?? "(none)"} is not a destination; send to /app/message.send, /app/typing.start, /app/messages.read or /app/conversation.block")),
+                $"{other ?? "(none)"} is not a destination; send to {AppDestinations.MessageSend}, {AppDestinations.TypingStart}, {AppDestinations.MessagesRead} or {AppDestinations.ConversationBlock}")),
         };
         _busy = true;
         work.PipeTo(Self,

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Messaging.Actors.Doors;
 using Messaging.Host.Auth;
+using Messaging.Host.Docs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Messaging.Host.Api;
@@ -9,10 +10,17 @@ public static class ConversationsApi
 {
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/conversations").RequireAuthorization().RefusedWhileTheStoreIsDown();
-        api.MapGet("/", List);
-        api.MapGet("/{conversationId}", Get);
-        api.MapPost("/{conversationId}/block", Block);
+        var api = endpoints.MapGroup("/api/conversations").RequireAuthorization().RefusedWhileTheStoreIsDown()
+            .WithTags("Conversations").ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/", List)
+            .WithName("listConversations").WithSummary("The caller's conversations, the most recent first, with unread counts");
+        api.MapGet("/{conversationId}", Get)
+            .WithName("getConversation").WithSummary("One conversation as the caller sees it")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        api.MapPost("/{conversationId}/block", Block)
+            .WithName("blockConversation").WithSummary("Blocks or unblocks a conversation; nobody can send while any block holds")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
+            .ProducesProblems(JsonBody<BlockRequest>.Statuses);
         return endpoints;
     }
 

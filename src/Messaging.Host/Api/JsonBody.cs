@@ -13,6 +13,9 @@ public sealed record JsonBody<T>(T? Value, ApiProblem? Problem) where T : class
     /// <summary>Far above the largest valid request (10,000 characters of text, escaped), far below what hurts a node.</summary>
     public const int MaxBytes = 256 * 1024;
 
+    /// <summary>What reading a body may answer besides 400: too large (413), or not sent in time (Kestrel's 408).</summary>
+    public static readonly int[] Statuses = [StatusCodes.Status408RequestTimeout, StatusCodes.Status413PayloadTooLarge];
+
     public static async ValueTask<JsonBody<T>> BindAsync(HttpContext context)
     {
         if (!context.Request.HasJsonContentType())

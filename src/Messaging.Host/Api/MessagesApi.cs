@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Messaging.Actors.Doors;
 using Messaging.Host.Auth;
+using Messaging.Host.Docs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,10 +11,22 @@ public static class MessagesApi
 {
     public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/messages").RequireAuthorization().RefusedWhileTheStoreIsDown();
-        api.MapGet("/", History);
-        api.MapPost("/", Send);
-        api.MapPatch("/mark-read", MarkRead);
+        var api = endpoints.MapGroup("/api/messages").RequireAuthorization().RefusedWhileTheStoreIsDown()
+            .WithTags("Messages").ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/", History)
+            .WithName("getMessages").WithSummary("A conversation's history, oldest first: the newest `limit` (default 100) messages, or those before `before`")
+            .WithDescription("Name the conversation by `conversationId`, or by `recipientId` (and `productId`, if any): a conversation that does not exist yet has no messages.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        api.MapPost("/", Send)
+            .WithName("sendMessage").WithSummary("Sends a message, creating the conversation on the first one")
+            .WithDescription("Name the conversation by `conversationId`, or by `recipientId` (and `productId`). A retry with the same `clientMessageId` "
+                + "(or `Idempotency-Key` header) is answered with the stored message and stores nothing.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
+            .ProducesProblems(JsonBody<SendMessageRequest>.Statuses);
+        api.MapPatch("/mark-read", MarkRead)
+            .WithName("markMessagesRead").WithSummary("Marks messages addressed to the caller read; counts those that were unread")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden)
+            .ProducesProblems(JsonBody<MarkReadRequest>.Statuses);
         return endpoints;
     }
 
