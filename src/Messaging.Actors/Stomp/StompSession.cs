@@ -470,7 +470,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         if (errors.Key is not null)
             SendMessage(errors.Key, Destination.Errors, StompEvents.Error(code, message, receiptId));
         else
-            _log.Debug("Refused SEND ({0}: {1}) not reported: no subscription to {2}", code, message, Destination.Errors);
+            _log.Debug("Refused SEND ({Code}: {Refusal}) not reported: no subscription to {Destination}", code, message, Destination.Errors);
     }
 
     private void SendMessage(string subscriptionId, string destination, byte[] body) =>
@@ -496,7 +496,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     {
         if (_closing)
             return;
-        _log.Debug("Closing STOMP session: {0} ({1})", message, detail);
+        _log.Debug("Closing STOMP session: {Reason} ({Detail})", message, detail);
         (string Name, string Value)[] receipt = cause?.Header(ReceiptHeader) is { } receiptId ? [("receipt-id", receiptId)] : [];
         Write(StompFrame.WithText(StompCommand.Error, detail, [("message", message), ("content-type", "text/plain"), ..receipt, ..headers]));
         Close();
@@ -517,7 +517,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         if (_transport.TrySend(bytes))
             return;
         // The client stopped reading: dropping it keeps our memory bounded; it can reconnect.
-        _log.Info("Closing STOMP session of {0}: the client does not read its frames", _caller?.Id.ToString() ?? "an unauthenticated client");
+        _log.Info("Closing STOMP session of {UserId}: the client does not read its frames", _caller?.Id.ToString() ?? "an unauthenticated client");
         Close();
     }
 

@@ -47,7 +47,6 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
             ["Cluster:Port"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-            ["akka:loglevel"] = "WARNING",
             // Tests send far more than a person would; RateLimitTests restore the real limit.
             ["Messaging:MessagesPerMinute"] = "100000",
             ["Messaging:TypingPerMinute"] = "100000",
