@@ -444,16 +444,9 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     /// <summary>Reads a SEND body as the JSON request of <typeparamref name="TRequest"/> and runs it; the refusal, if any.</summary>
     private static async Task<Rejection?> Call<TRequest, TResult>(StompFrame send, Func<TRequest, Task<Outcome<TResult>>> call) where TRequest : class
     {
-        TRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize<TRequest>(send.Body.Span, DoorJson.Options);
-        }
-        catch (JsonException error)
-        {
-            return Rejection.Invalid($"the body is not valid JSON for this destination: {error.Message}");
-        }
-        return request is null ? Rejection.Invalid("the body must be a JSON object") : (await call(request)).Rejection;
+        return DoorJson.TryRead<TRequest>(send.Body.Span, DoorJson.Options, out var request, out var problem)
+            ? (await call(request)).Rejection
+            : Rejection.Invalid(problem);
     }
 
     private void OnTopicEvent(TopicEvent topicEvent)
