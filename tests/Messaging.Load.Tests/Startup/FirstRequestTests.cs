@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Messaging.Load.Scenarios;
 using Messaging.Load.Tests.Cluster;
@@ -39,7 +39,10 @@ public sealed class FirstRequestTests(ITestOutputHelper output)
         await UserDirectory.InsertAsync(SmokeServer.Database, users, CancellationToken.None);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", users[0].Token);
 
-        var (send, sendTime) = await Timed(() => http.PostAsJsonAsync("/api/messages", new { recipientId = users[1].Id, text = "Is this still available?" }));
+        // Serialized before the clock starts: the test's own first JSON serialization is not the server's time.
+        var body = new StringContent(JsonSerializer.Serialize(new { recipientId = users[1].Id, text = "Is this still available?" }), Encoding.UTF8, "application/json");
+
+        var (send, sendTime) = await Timed(() => http.PostAsync("/api/messages", body));
         var conversationId = JsonDocument.Parse(await send.Content.ReadAsStringAsync()).RootElement.GetProperty("conversationId").GetString();
         var (history, historyTime) = await Timed(() => http.GetAsync($"/api/messages?conversationId={conversationId}"));
         var (list, listTime) = await Timed(() => http.GetAsync("/api/conversations"));
