@@ -44,7 +44,9 @@ public sealed class WarmStart(
     private readonly TaskCompletionSource _warm = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Done once the hot paths ran (or warming gave up, so a node that cannot warm still serves).</summary>
-    public bool IsWarm => _warm.Task.IsCompleted;
+    public Task Warmed => _warm.Task;
+
+    public bool IsWarm => Warmed.IsCompleted;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
