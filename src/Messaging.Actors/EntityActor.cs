@@ -80,13 +80,13 @@ public abstract class EntityActor : ReceivePersistentActor
         });
         Command<SaveSnapshotFailure>(failed =>
         {
-            Log.Warning(failed.Cause, "Snapshot of {0} at {1} failed; recovery replays more events", PersistenceId, failed.Metadata.SequenceNr);
+            Log.Warning(failed.Cause, "Snapshot of {PersistenceId} at {SequenceNr} failed; recovery replays more events", PersistenceId, failed.Metadata.SequenceNr);
             StopIfSnapshotSettled();
         });
         Command<DeleteSnapshotsSuccess>(_ => StopIfSnapshotSettled());
         Command<DeleteSnapshotsFailure>(failed =>
         {
-            Log.Warning(failed.Cause, "Deleting old snapshots of {0} failed", PersistenceId);
+            Log.Warning(failed.Cause, "Deleting old snapshots of {PersistenceId} failed", PersistenceId);
             StopIfSnapshotSettled();
         });
     }

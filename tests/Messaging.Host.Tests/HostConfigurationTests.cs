@@ -15,7 +15,7 @@ public sealed class HostConfigurationTests
     [Fact]
     public async Task Without_akka_overrides_the_journal_and_snapshot_store_are_the_sql_ones_and_messaging_hocon_applies()
     {
-        await using var host = await MessagingHost.StartPostgres(new Dictionary<string, string?> { ["akka:loglevel"] = null });
+        await using var host = await MessagingHost.StartPostgres();
 
         var config = host.Services.GetRequiredService<ActorSystem>().Settings.Config;
 
@@ -104,7 +104,7 @@ public sealed class HostConfigurationTests
         var config = host.Services.GetRequiredService<ActorSystem>().Settings.Config;
 
         Assert.Equal(TimeSpan.FromSeconds(12), config.GetTimeSpan("akka.cluster.sharding.handoff-timeout"));
-        Assert.Equal("WARNING", config.GetString("akka.loglevel")); // the tests' own override
+        Assert.Equal("Warning", config.GetString("akka.loglevel")); // from the tests' Logging:LogLevel:Default
         Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.journal.plugin"));
     }
 

@@ -178,7 +178,7 @@ public sealed class ConversationActor : EntityActor, IWithTimers
         foreach (var pending in _pending.Where(pending => pending.Version <= inboxVersion || pending.Deadline <= now).ToList())
         {
             if (pending.Version > inboxVersion)
-                Log.Warning("Inboxes of {0} did not confirm version {1} in time; acknowledging the durable write anyway", PersistenceId, pending.Version);
+                Log.Warning("Inboxes of {PersistenceId} did not confirm version {Version} in time; acknowledging the durable write anyway", PersistenceId, pending.Version);
             foreach (var announcement in pending.Announcements)
                 _mediator.Tell(announcement);
             if (pending.DurableAt is { } durableAt)

@@ -70,7 +70,7 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
         });
         Command<RefreshDeadline>(_ =>
         {
-            Log.Warning("Inbox {0}: {1} conversations did not resend their summaries in time; answering with what it holds and asking them again",
+            Log.Warning("Inbox {PersistenceId}: {Unconfirmed} conversations did not resend their summaries in time; answering with what it holds and asking them again",
                 PersistenceId, _unconfirmed.Count);
             ReleaseHeldRequests();
             AskUnconfirmedToResend();

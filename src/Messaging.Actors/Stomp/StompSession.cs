@@ -462,16 +462,9 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     /// <summary>Reads a SEND body as the JSON request of <typeparamref name="TRequest"/> and runs it; the refusal, if any.</summary>
     private static async Task<Rejection?> Call<TRequest, TResult>(StompFrame send, Func<TRequest, Task<Outcome<TResult>>> call) where TRequest : class
     {
-        TRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize<TRequest>(send.Body.Span, DoorJson.Options);
-        }
-        catch (JsonException error)
-        {
-            return Rejection.Invalid($"the body is not valid JSON for this destination: {error.Message}");
-        }
-        return request is null ? Rejection.Invalid("the body must be a JSON object") : (await call(request)).Rejection;
+        return DoorJson.TryRead<TRequest>(send.Body.Span, DoorJson.Options, out var request, out var problem)
+            ? (await call(request)).Rejection
+            : Rejection.Invalid(problem);
     }
 
     private void OnTopicEvent(TopicEvent topicEvent)
@@ -488,7 +481,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         if (errors.Key is not null)
             SendMessage(errors.Key, Destination.Errors, StompEvents.Error(code, message, receiptId));
         else
-            _log.Debug("Refused SEND ({0}: {1}) not reported: no subscription to {2}", code, message, Destination.Errors);
+            _log.Debug("Refused SEND ({Code}: {Refusal}) not reported: no subscription to {Destination}", code, message, Destination.Errors);
     }
 
     private void SendMessage(string subscriptionId, string destination, byte[] body) =>
@@ -514,7 +507,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     {
         if (_closing)
             return;
-        _log.Debug("Closing STOMP session: {0} ({1})", message, detail);
+        _log.Debug("Closing STOMP session: {Reason} ({Detail})", message, detail);
         (string Name, string Value)[] receipt = cause?.Header(ReceiptHeader) is { } receiptId ? [("receipt-id", receiptId)] : [];
         Write(StompFrame.WithText(StompCommand.Error, detail, [("message", message), ("content-type", "text/plain"), ..receipt, ..headers]));
         Close();
@@ -535,7 +528,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         if (_transport.TrySend(bytes))
             return;
         // The client stopped reading: dropping it keeps our memory bounded; it can reconnect.
-        _log.Info("Closing STOMP session of {0}: the client does not read its frames", _caller?.Id.ToString() ?? "an unauthenticated client");
+        _log.Info("Closing STOMP session of {UserId}: the client does not read its frames", _caller?.Id.ToString() ?? "an unauthenticated client");
         Close();
     }
 

@@ -24,7 +24,8 @@ public static class Health
         services.AddHealthChecks()
             .AddCheck<StoreCheck>("store", tags: [Ready])
             .AddCheck<ClusterMemberCheck>("cluster", tags: [Ready])
-            .AddCheck<ShardRegionsCheck>("shard-regions", tags: [Ready]);
+            .AddCheck<ShardRegionsCheck>("shard-regions", tags: [Ready])
+            .AddCheck<WarmStartCheck>("warm-start", tags: [Ready]);
         return services;
     }
 
@@ -74,6 +75,15 @@ public static class Health
                 ? HealthCheckResult.Healthy("this node is Up")
                 : HealthCheckResult.Unhealthy(leaving ? "this node is shutting down" : $"this node is {status}"));
         }
+    }
+
+    /// <summary>A user's first request is as fast as any other only once <see cref="WarmStart"/> ran the hot paths.</summary>
+    private sealed class WarmStartCheck(WarmStart warmStart) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
+            Task.FromResult(warmStart.IsWarm
+                ? HealthCheckResult.Healthy("the hot paths ran once")
+                : HealthCheckResult.Unhealthy("warming up: the hot paths have not run yet"));
     }
 
     /// <summary>Each region answers its coordinator-backed query, so shards can be allocated and reached.</summary>

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Messaging.Actors.Doors;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -23,16 +23,9 @@ public sealed record JsonBody<T>(T? Value, ApiProblem? Problem) where T : class
         if (context.Request.ContentLength > MaxBytes || await ReadAtMost(context.Request.Body, MaxBytes, context.RequestAborted) is not { } bytes)
             return Refuse(StatusCodes.Status413PayloadTooLarge, $"request body must be at most {MaxBytes} bytes");
         var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        try
-        {
-            return JsonSerializer.Deserialize<T>(bytes.Span, options) is { } value
-                ? new JsonBody<T>(value, null)
-                : Refuse(StatusCodes.Status400BadRequest, "request body is required");
-        }
-        catch (JsonException exception)
-        {
-            return Refuse(StatusCodes.Status400BadRequest, $"request body is not valid JSON for this endpoint: {exception.Message}");
-        }
+        return DoorJson.TryRead<T>(bytes.Span, options, out var value, out var problem)
+            ? new JsonBody<T>(value, null)
+            : Refuse(StatusCodes.Status400BadRequest, problem);
     }
 
     private static JsonBody<T> Refuse(int status, string detail) => new(null, Problems.Status(status, detail));

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
@@ -17,9 +18,16 @@ public static class AkkaSetup
     public static IServiceCollection AddMessagingActors(this IServiceCollection services, IConfiguration configuration, StoreOptions store, MessagingSettings settings)
     {
         var cluster = configuration.GetSection("Cluster").Get<ClusterSettings>() ?? new ClusterSettings();
-        return services.AddAkka(SystemName, builder =>
+        return services.AddAkka(SystemName, (builder, provider) =>
         {
             builder
+                // Akka's log events go to Microsoft.Extensions.Logging (category Akka.Actor.ActorSystem), at the level it keeps for them.
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.LogLevel = LevelFor(provider.GetRequiredService<ILoggerFactory>().CreateLogger<ActorSystem>());
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
                 // Operator overrides in the "akka" configuration section (e.g. akka__loglevel) win over everything below.
                 .AddHocon(AkkaOverrides(configuration), HoconAddMode.Prepend)
                 .AddHocon(PersistenceHocon(store), HoconAddMode.Append)
@@ -34,6 +42,16 @@ public static class AkkaSetup
                 builder.AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress));
         });
     }
+
+    /// <summary>
+    /// The most detailed Akka level <paramref name="logger"/> lets through, so Akka does not build events the filters of
+    /// <c>Logging:LogLevel</c> (<c>Default</c>, <c>Akka</c>…) would drop, and <c>Logging__LogLevel__Akka=Debug</c> turns its debug on.
+    /// </summary>
+    public static Akka.Event.LogLevel LevelFor(ILogger logger) =>
+        logger.IsEnabled(LogLevel.Debug) ? Akka.Event.LogLevel.DebugLevel
+        : logger.IsEnabled(LogLevel.Information) ? Akka.Event.LogLevel.InfoLevel
+        : logger.IsEnabled(LogLevel.Warning) ? Akka.Event.LogLevel.WarningLevel
+        : Akka.Event.LogLevel.ErrorLevel;
 
     /// <summary>
     /// The settings under <c>akka</c> (<c>akka__loglevel=DEBUG</c>, <c>akka:cluster:sharding:handoff-timeout=10s</c>) as HOCON

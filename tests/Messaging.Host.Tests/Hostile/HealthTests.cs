@@ -5,7 +5,7 @@ namespace Messaging.Host.Tests.Hostile;
 public sealed class HealthTests(PostgresHostFixture fixture)
 {
     [Fact]
-    public async Task A_healthy_node_is_ready_with_store_cluster_and_shard_regions_ok()
+    public async Task A_healthy_node_is_ready_with_store_cluster_shard_regions_and_warm_start_ok()
     {
         using var client = fixture.Host.ClientWithAuthorization(null);
 
@@ -13,7 +13,7 @@ public sealed class HealthTests(PostgresHostFixture fixture)
 
         Assert.Equal("ok", ready.Str("status"));
         var checks = ready.GetProperty("checks");
-        Assert.Equal(["cluster", "shard-regions", "store"], checks.EnumerateObject().Select(check => check.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["cluster", "shard-regions", "store", "warm-start"], checks.EnumerateObject().Select(check => check.Name).Order(StringComparer.Ordinal));
         Assert.All(checks.EnumerateObject(), check => Assert.Equal("ok", check.Value.Str("status")));
     }
 

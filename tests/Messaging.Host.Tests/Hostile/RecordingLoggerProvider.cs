@@ -16,7 +16,8 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
     {
     }
 
-    public sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception);
+    /// <summary>One log call; <paramref name="Properties"/> are its structured values (a template's named placeholders among them).</summary>
+    public sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception, IReadOnlyDictionary<string, object?> Properties);
 
     private sealed class Recorder(string category, ConcurrentQueue<LogEntry> entries) : ILogger
     {
@@ -25,6 +26,9 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception));
+            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception,
+                state is IEnumerable<KeyValuePair<string, object?>> properties
+                    ? properties.GroupBy(property => property.Key).ToDictionary(group => group.Key, group => group.Last().Value)
+                    : new Dictionary<string, object?>()));
     }
 }

@@ -47,7 +47,6 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
             ["Cluster:Port"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-            ["akka:loglevel"] = "WARNING",
             // Tests send far more than a person would; RateLimitTests restore the real limit.
             ["Messaging:MessagesPerMinute"] = "100000",
             ["Messaging:TypingPerMinute"] = "100000",
@@ -90,7 +89,7 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
         try
         {
             var host = new MessagingHost(StoreKind.Postgres, connectionString ?? TestDatabase.ConnectionString, settings, onLoopback, testServices);
-            host.Start();
+            await host.Start();
             if (!_postgresSchemaReady)
             {
                 // The first host creates the directory, journal and snapshot tables before any other starts.
@@ -109,7 +108,7 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
     public static async Task<MessagingHost> StartSqlite(string file, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var host = new MessagingHost(StoreKind.Sqlite, $"Data Source={file}", settings);
-        host.Start();
+        await host.Start();
         await host.WarmUp();
         return host;
     }
@@ -124,7 +123,8 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
             builder.ConfigureServices(_testServices);
     }
 
-    private void Start()
+    /// <summary>Starts the host and waits for its warm start, as a load balancer waits for readiness before sending users.</summary>
+    private async Task Start()
     {
         // Builds and starts the host: directory schema, actor system, cluster self-join.
         if (_onLoopback)
@@ -138,6 +138,7 @@ public sealed class MessagingHost : WebApplicationFactory<Program>
         var store = Services.GetRequiredService<StoreOptions>();
         if (store.Kind != Store || store.ConnectionString != ConnectionString)
             throw new InvalidOperationException($"the host did not take the test configuration: it runs on {store.Kind} '{store.ConnectionString}'");
+        await Services.GetRequiredService<WarmStart>().Warmed.WaitAsync(TimeSpan.FromSeconds(90));
     }
 
     /// <summary>One conversation end to end, so the journal and snapshot tables exist and the cluster is up.</summary>

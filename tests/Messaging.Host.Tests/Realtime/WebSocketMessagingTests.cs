@@ -248,8 +248,8 @@ public sealed class WebSocketMessagingTests(RealtimeHostFixture fixture)
         { "blocking a stranger's conversation", "/app/conversation.block", """{"conversationId":"{strangers}","block":true}""", 403, "not a participant of this conversation" },
         { "block without block", "/app/conversation.block", """{"conversationId":"{conversationId}"}""", 400, "block (true or false) is required" },
         { "unknown destination", "/app/message.delete", """{}""", 404, "/app/message.delete is not a destination; send to /app/message.send, /app/typing.start, /app/messages.read or /app/conversation.block" },
-        { "a JSON array", "/app/message.send", """[1,2]""", 400, "the body is not valid JSON for this destination: *" },
-        { "not JSON", "/app/message.send", """hello""", 400, "the body is not valid JSON for this destination: *" },
+        { "a JSON array", "/app/message.send", """[1,2]""", 400, "the body must be a JSON object" },
+        { "not JSON", "/app/message.send", """hello""", 400, "the body is not valid JSON (line 1, byte 1)" },
         { "JSON null", "/app/message.send", """null""", 400, "the body must be a JSON object" },
     };
 
