@@ -73,6 +73,19 @@ public sealed partial class MetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rest_send_with_an_unreadable_body_moves_the_refused_counter_with_reason_invalid()
+    {
+        var alice = await _host.CreateUser();
+        var bob = await _host.CreateUser();
+        var refused = new Series("messaging_messages_refused_total", ("messaging_door", "rest"), ("messaging_refusal_reason", "invalid"));
+        var before = await Scrape();
+
+        await (await alice.Send(new { recipientId = bob.Id, text = 5 })).ExpectProblem(HttpStatusCode.BadRequest);
+
+        await ScrapeUntilMoved(before, refused);
+    }
+
+    [Fact]
     public async Task Active_entities_are_a_gauge_per_entity_type()
     {
         var alice = await _host.CreateUser();

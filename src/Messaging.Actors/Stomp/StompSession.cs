@@ -445,7 +445,8 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         var cancellation = _stopping.Token;
         Task<Rejection?> work = send.Header("destination") switch
         {
-            AppDestinations.MessageSend => Call<SendMessageRequest, ChatMessage>(send, request => _gateway.Send(caller, request, Door.Stomp, cancellation)),
+            AppDestinations.MessageSend => Call<SendMessageRequest, ChatMessage>(send, request => _gateway.Send(caller, request, Door.Stomp, cancellation),
+                unreadable: () => _metrics.SendRefused(Door.Stomp, RejectionReason.Invalid)),
             AppDestinations.TypingStart => Call<TypingRequest, bool>(send, request => _gateway.StartTyping(caller, request.ConversationId, cancellation)),
             AppDestinations.MessagesRead => Call<MarkReadRequest, int>(send, request => _gateway.MarkRead(caller, request, cancellation)),
             AppDestinations.ConversationBlock => Call<BlockConversationRequest, ConversationReplies.BlockChanged>(send,
@@ -460,11 +461,14 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     }
 
     /// <summary>Reads a SEND body as the JSON request of <typeparamref name="TRequest"/> and runs it; the refusal, if any.</summary>
-    private static async Task<Rejection?> Call<TRequest, TResult>(StompFrame send, Func<TRequest, Task<Outcome<TResult>>> call) where TRequest : class
+    /// <summary>Reads the SEND's body and makes the call; <paramref name="unreadable"/> learns of a body that could not be read.</summary>
+    private static async Task<Rejection?> Call<TRequest, TResult>(StompFrame send, Func<TRequest, Task<Outcome<TResult>>> call, Action? unreadable = null)
+        where TRequest : class
     {
-        return DoorJson.TryRead<TRequest>(send.Body.Span, DoorJson.Options, out var request, out var problem)
-            ? (await call(request)).Rejection
-            : Rejection.Invalid(problem);
+        if (DoorJson.TryRead<TRequest>(send.Body.Span, DoorJson.Options, out var request, out var problem))
+            return (await call(request)).Rejection;
+        unreadable?.Invoke();
+        return Rejection.Invalid(problem);
     }
 
     private void OnTopicEvent(TopicEvent topicEvent)

@@ -1,3 +1,5 @@
+using Messaging.Actors;
+using Messaging.Actors.Conversations;
 using System.Security.Claims;
 using Messaging.Actors.Doors;
 using Messaging.Host.Auth;
@@ -17,7 +19,7 @@ public static class MessagesApi
             .WithName("getMessages").WithSummary("A conversation's history, oldest first: the newest `limit` (default 100) messages, or those before `before`")
             .WithDescription("Name the conversation by `conversationId`, or by `recipientId` (and `productId`, if any): a conversation that does not exist yet has no messages.")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
-        api.MapPost("/", Send)
+        api.MapPost("/", Send).WithMetadata(SendEndpoint.Instance)
             .WithName("sendMessage").WithSummary("Sends a message, creating the conversation on the first one")
             .WithDescription("Name the conversation by `conversationId`, or by `recipientId` (and `productId`). A retry with the same `clientMessageId` "
                 + "(or `Idempotency-Key` header) is answered with the stored message and stores nothing.")
@@ -41,15 +43,21 @@ public static class MessagesApi
     /// <summary>The client's id of the send may come as <c>clientMessageId</c> in the body or as the <c>Idempotency-Key</c> header.</summary>
     private static async Task<Results<Created<MessageResponse>, ApiProblem>> Send(
         JsonBody<SendMessageRequest> body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        ClaimsPrincipal user, ConversationGateway gateway, CancellationToken cancellationToken)
+        ClaimsPrincipal user, ConversationGateway gateway, MessagingMetrics metrics, CancellationToken cancellationToken)
     {
         if (body.Problem is { } invalidBody)
+        {
+            metrics.SendRefused(Door.Rest, RejectionReason.Invalid);
             return invalidBody;
+        }
         var request = body.Value!;
         if (idempotencyKey is not null)
         {
             if (request.ClientMessageId is { } clientMessageId && clientMessageId != idempotencyKey)
+            {
+                metrics.SendRefused(Door.Rest, RejectionReason.Invalid);
                 return Problems.Status(StatusCodes.Status400BadRequest, "the Idempotency-Key header and clientMessageId differ");
+            }
             request = request with { ClientMessageId = idempotencyKey };
         }
         var outcome = await gateway.Send(CurrentUser.From(user), request, Door.Rest, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Actor;
+using Messaging.Actors;
 using Messaging.Actors.Conversations;
 using Messaging.Actors.Doors;
 using Messaging.Host.Directory;
@@ -92,7 +93,20 @@ public static class StoreAvailability
 {
     public static TBuilder RefusedWhileTheStoreIsDown<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
-            context.HttpContext.RequestServices.GetRequiredService<StoreMonitor>().Problem is null
-                ? await next(context)
-                : Problems.From(Rejection.StoreUnavailable));
+        {
+            var services = context.HttpContext.RequestServices;
+            if (services.GetRequiredService<StoreMonitor>().Problem is null)
+                return await next(context);
+            if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<SendEndpoint>() is not null)
+                services.GetRequiredService<MessagingMetrics>().SendRefused(Door.Rest, Rejection.StoreUnavailable.Reason);
+            return Problems.From(Rejection.StoreUnavailable);
+        });
+}
+
+/// <summary>Marks the endpoint that sends messages: what is refused before its handler still counts among the refused sends.</summary>
+public sealed class SendEndpoint
+{
+    public static readonly SendEndpoint Instance = new();
+
+    private SendEndpoint() { }
 }

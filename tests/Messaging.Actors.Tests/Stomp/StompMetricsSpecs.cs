@@ -53,6 +53,20 @@ public sealed class StompMetricsSpecs(ITestOutputHelper output) : StompSessionFi
     }
 
     [Fact]
+    public void Message_send_with_an_unreadable_body_counts_one_invalid_refusal_of_the_stomp_door()
+    {
+        using var refused = Meters.Collect<long>("messaging.messages.refused");
+        var session = ConnectedSession();
+        SubscribeErrors(session);
+
+        Feed(session, Frame("SEND", $$"""{"conversationId":"{{CameraChat}}","text":5}""", ("destination", "/app/message.send"), ("receipt", "send-1")));
+        Assert.Equal(Destination.Errors, ExpectFrame(StompCommand.Message).Header("destination"));
+
+        Assert.Equal(1, TestMeters.Single(refused, ("messaging.door", "stomp"), ("messaging.refusal.reason", "invalid")));
+        Inboxes.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public async Task Send_refused_by_the_gateways_own_checks_counts_its_reason_for_its_door()
     {
         using var refused = Meters.Collect<long>("messaging.messages.refused");

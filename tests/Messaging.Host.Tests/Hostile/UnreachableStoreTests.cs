@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Messaging.Actors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Messaging.Actors.Stomp;
 using Messaging.Host.Tests.Realtime;
 
@@ -82,6 +86,18 @@ public abstract class UnreachableStoreTests(UnreachableStoreFixture fixture)
     [Fact]
     public Task A_send_is_503_with_Retry_After() =>
         ExpectStoreUnavailable(() => fixture.Alice.Send(new { conversationId = fixture.ConversationId, text = "during the outage" }));
+
+    [Fact]
+    public async Task A_send_refused_while_the_store_is_down_counts_as_refused_unavailable_at_the_rest_door()
+    {
+        using var refused = new MetricCollector<long>(fixture.Host.Services.GetRequiredService<IMeterFactory>(), MessagingMetrics.MeterName, "messaging.messages.refused");
+
+        await fixture.Alice.Send(new { conversationId = fixture.ConversationId, text = "during the outage" });
+
+        var measurement = Assert.Single(refused.GetMeasurementSnapshot());
+        Assert.Equal(1, measurement.Value);
+        Assert.Equal(new Dictionary<string, object?> { ["messaging.door"] = "rest", ["messaging.refusal.reason"] = "unavailable" }, measurement.Tags.ToDictionary());
+    }
 
     [Fact]
     public Task A_conversation_list_is_503_with_Retry_After() => ExpectStoreUnavailable(() => fixture.Bob.GetConversations());
