@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
-using Akka.Actor;
 using Messaging.Actors.Stomp;
 using Messaging.Host.Realtime;
 using Messaging.Host.Tests.Realtime.SockJs;
-using Microsoft.Extensions.DependencyInjection;
 using static Messaging.Host.Tests.Realtime.RealtimeHelpers;
 
 namespace Messaging.Host.Tests.Realtime;
@@ -127,7 +125,7 @@ public sealed class HostileClientsTests(HostileClientsHostFixture fixture)
         await using var first = await ConnectOverLoopback(Token(alice), "alice-1");
         var second = await ConnectOverLoopback(Token(alice), "alice-2");
         await second.DisposeAsync();
-        await UntilAdmitted(1);
+        await Host.UntilAdmitted(1);
 
         await using var again = await ConnectOverLoopback(Token(alice), "alice-3");
 
@@ -149,28 +147,11 @@ public sealed class HostileClientsTests(HostileClientsHostFixture fixture)
         return left > TimeSpan.Zero ? Task.Delay(left) : Task.CompletedTask;
     }
 
-    private async Task<int> Admitted()
-    {
-        var sessions = Host.Services.GetRequiredService<StompSessionParent>().Actor;
-        return await sessions.Ask<int>(StompSessions.CountAdmitted.Instance, TimeSpan.FromSeconds(5));
-    }
-
     /// <summary>Waits until the node holds no session (the flooded client's was closed); the time since it was seen closed.</summary>
     private async Task<Stopwatch> UntilNoSessionIsAdmitted()
     {
-        await UntilAdmitted(0);
+        await Host.UntilAdmitted(0);
         return Stopwatch.StartNew();
-    }
-
-    private async Task UntilAdmitted(int count)
-    {
-        var deadline = Stopwatch.StartNew();
-        int admitted;
-        while ((admitted = await Admitted()) != count)
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), $"{admitted} sessions still admitted, expected {count}");
-            await Task.Delay(50);
-        }
     }
 
     private async Task<StompTestClient> OpenOverLoopback(string label)
