@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text;
-using Akka.Actor;
 using Messaging.Actors.Stomp;
 using Messaging.Host.Realtime;
 using Messaging.Host.Tests.Realtime.SockJs;
-using Microsoft.Extensions.DependencyInjection;
 using static Messaging.Host.Tests.Realtime.RealtimeHelpers;
 
 namespace Messaging.Host.Tests.Realtime;
@@ -50,9 +47,6 @@ public sealed class HostileClientsCollection : ICollectionFixture<HostileClients
 [Collection(HostileClientsCollection.Name)]
 public sealed class HostileClientsTests(HostileClientsHostFixture fixture)
 {
-    /// <summary>A notification of a 10,000-character text of emoji: ~120 KB as the server's JSON escapes them.</summary>
-    private static readonly string LongText = string.Concat(Enumerable.Repeat("📷", 10_000));
-
     /// <summary>Far more than the socket buffers of both ends hold (4 MiB at most for the server's here), so the server's write gets stuck.</summary>
     private const int FloodMessages = 120;
 
@@ -65,15 +59,10 @@ public sealed class HostileClientsTests(HostileClientsHostFixture fixture)
     {
         var alice = await Host.CreateUser("Alice");
         var bob = await Host.CreateUser("Bob");
-        using var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("v12.stomp");
-        await socket.ConnectAsync(Host.WebSocketAddress, CancellationToken.None);
-        await SendFrame(socket, StompFrame.Create(StompCommand.Connect, ("accept-version", "1.2"), ("heart-beat", "0,0"), ("Authorization", $"Bearer {Token(alice)}")));
-        await SendFrame(socket, StompFrame.Create(StompCommand.Subscribe, ("id", "n"), ("destination", "/user/queue/notifications"), ("receipt", "subscribed")));
-        await ReadUntil(socket, "receipt-id:subscribed");
+        using var socket = await StalledReaders.SubscribeAndStopReading(Host, alice);
 
         // Alice reads no more; Bob floods her notifications.
-        await Flood(bob, alice);
+        await StalledReaders.Flood(bob, alice, FloodMessages);
         var closed = await UntilNoSessionIsAdmitted();
 
         await UntilPastTheGrace(closed);
@@ -92,7 +81,7 @@ public sealed class HostileClientsTests(HostileClientsHostFixture fixture)
         await client.Send(StompFrame.Create(StompCommand.Subscribe, ("id", "n"), ("destination", "/user/queue/notifications"), ("receipt", "subscribed")));
         Assert.Equal("subscribed", (await client.Next()).Header("receipt-id"));
 
-        await Flood(bob, alice);
+        await StalledReaders.Flood(bob, alice, FloodMessages);
         var closed = await UntilNoSessionIsAdmitted();
 
         await UntilPastTheGrace(closed);
@@ -127,7 +116,7 @@ public sealed class HostileClientsTests(HostileClientsHostFixture fixture)
         await using var first = await ConnectOverLoopback(Token(alice), "alice-1");
         var second = await ConnectOverLoopback(Token(alice), "alice-2");
         await second.DisposeAsync();
-        await UntilAdmitted(1);
+        await Host.UntilAdmitted(1);
 
         await using var again = await ConnectOverLoopback(Token(alice), "alice-3");
 
@@ -136,12 +125,6 @@ public sealed class HostileClientsTests(HostileClientsHostFixture fixture)
 
     // ---- helpers ----
 
-    private static async Task Flood(TestUser sender, TestUser recipient)
-    {
-        for (var sent = 0; sent < FloodMessages; sent++)
-            await sender.SendTo(recipient, LongText);
-    }
-
     /// <summary>Waits until the close grace (and a second more) has passed since <paramref name="closed"/> started.</summary>
     private static Task UntilPastTheGrace(Stopwatch closed)
     {
@@ -149,28 +132,11 @@ public sealed class HostileClientsTests(HostileClientsHostFixture fixture)
         return left > TimeSpan.Zero ? Task.Delay(left) : Task.CompletedTask;
     }
 
-    private async Task<int> Admitted()
-    {
-        var sessions = Host.Services.GetRequiredService<StompSessionParent>().Actor;
-        return await sessions.Ask<int>(StompSessions.CountAdmitted.Instance, TimeSpan.FromSeconds(5));
-    }
-
     /// <summary>Waits until the node holds no session (the flooded client's was closed); the time since it was seen closed.</summary>
     private async Task<Stopwatch> UntilNoSessionIsAdmitted()
     {
-        await UntilAdmitted(0);
+        await Host.UntilAdmitted(0);
         return Stopwatch.StartNew();
-    }
-
-    private async Task UntilAdmitted(int count)
-    {
-        var deadline = Stopwatch.StartNew();
-        int admitted;
-        while ((admitted = await Admitted()) != count)
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), $"{admitted} sessions still admitted, expected {count}");
-            await Task.Delay(50);
-        }
     }
 
     private async Task<StompTestClient> OpenOverLoopback(string label)
@@ -187,22 +153,6 @@ public sealed class HostileClientsTests(HostileClientsHostFixture fixture)
         var connected = await client.ConnectAsync(token);
         Assert.True(connected.Command == StompCommand.Connected, $"{label}: expected CONNECTED, got {StompTestClient.Describe(connected)}");
         return client;
-    }
-
-    private static Task SendFrame(WebSocket socket, StompFrame frame) =>
-        socket.SendAsync(StompEncoder.Encode(frame), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-
-    private static async Task ReadUntil(WebSocket socket, string expected)
-    {
-        var received = new StringBuilder();
-        var buffer = new byte[64 * 1024];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!received.ToString().Contains(expected, StringComparison.Ordinal))
-        {
-            var result = await socket.ReceiveAsync(buffer, timeout.Token);
-            Assert.NotEqual(WebSocketMessageType.Close, result.MessageType);
-            received.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
-        }
     }
 
     /// <summary>Reads all the server sent; how reading ended (null: the server's close frame) and how long it took.</summary>

@@ -1,8 +1,12 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
+using Akka.Actor;
 using Messaging.Actors.Stomp;
 using Messaging.Host.Auth;
+using Messaging.Host.Realtime;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Messaging.Host.Tests.Realtime;
 
@@ -362,6 +366,19 @@ public static class RealtimeHelpers
     }
 
     public static string Text(StompFrame frame) => Encoding.UTF8.GetString(frame.Body.Span);
+
+    /// <summary>Waits until the host's STOMP sessions parent holds <paramref name="count"/> admitted (CONNECTED) sessions; ended sessions leave it shortly after their socket closes.</summary>
+    public static async Task UntilAdmitted(this MessagingHost host, int count)
+    {
+        var sessions = host.Services.GetRequiredService<StompSessionParent>().Actor;
+        var deadline = Stopwatch.StartNew();
+        int admitted;
+        while ((admitted = await sessions.Ask<int>(StompSessions.CountAdmitted.Instance, TimeSpan.FromSeconds(5))) != count)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), $"{admitted} sessions still admitted, expected {count}");
+            await Task.Delay(50);
+        }
+    }
 
     /// <summary>An ERROR frame: a short <c>message</c> header and the detail as a text/plain body.</summary>
     public static void AssertError(StompFrame error, string message, string detail)

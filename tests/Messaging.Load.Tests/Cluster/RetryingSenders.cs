@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Messaging.Load.Scenarios;
-using Messaging.Load.Tests.Smoke;
 using Messaging.Load.Transport;
 
 namespace Messaging.Load.Tests.Cluster;
@@ -54,8 +52,7 @@ public sealed class RetryingSenders
 
     public static async Task<RetryingSenders> StartAsync(ThreeNodeCluster cluster, int node, int pairs, string role)
     {
-        var users = LoadUser.Create(2 * pairs, cluster.Tokens, role);
-        await UserDirectory.InsertAsync(SmokeServer.Database, users, CancellationToken.None);
+        var users = await cluster.NewUsersAsync(2 * pairs, role);
         var conversations = new List<(LoadUser, LoadUser, Guid)>();
         for (var pair = 0; pair < pairs; pair++)
         {

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Messaging.Load.Scenarios;
 using Messaging.Load.Tests.Smoke;
 using Messaging.Load.Transport;
 
@@ -51,6 +52,30 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
         Kill(index);
         return exitCode;
     }
+
+    /// <summary>New users, known to the directory the nodes share.</summary>
+    public async Task<IReadOnlyList<LoadUser>> NewUsersAsync(int count, string role)
+    {
+        var users = LoadUser.Create(count, Tokens, role);
+        await UserDirectory.InsertAsync(SmokeServer.Database, users, CancellationToken.None);
+        return users;
+    }
+
+    /// <summary>Two new users: one to send, one to hear.</summary>
+    public async Task<(LoadUser Sender, LoadUser Recipient)> NewPairAsync(string role)
+    {
+        var users = await NewUsersAsync(2, role);
+        return (users[0], users[1]);
+    }
+
+    /// <summary>
+    /// What the running nodes logged about membership (a node marked unreachable, the split-brain resolver's decision),
+    /// with Akka's UTC timestamps: the first phases of a recovery (HOCON-README, "When a node dies").
+    /// </summary>
+    public string MembershipWarnings() =>
+        string.Join('\n', _nodes.OfType<ChildProcess>()
+            .SelectMany(node => node.Output.Split('\n'))
+            .Where(line => line.Contains("Marking node(s) as UNREACHABLE", StringComparison.Ordinal) || line.Contains("SBR took decision", StringComparison.Ordinal)));
 
     public HttpClient Http(int index, LoadUser user, TimeSpan timeout)
     {

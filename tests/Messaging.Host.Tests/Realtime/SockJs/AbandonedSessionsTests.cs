@@ -54,14 +54,14 @@ public sealed class AbandonedSessionsTests(ShortDisconnectDelayHostFixture fixtu
         await OpenAndAbandon(client, 100); // warms the paths the measurement should not count
         await UntilForgotten();
         await Task.Delay(ShortDisconnectDelayHostFixture.ConnectTimeout * 2);
-        var before = ManagedMemoryAfterFullGc();
+        var before = ManagedMemory.AfterFullCollection();
 
         await OpenAndAbandon(client, Sessions);
-        var whileOpen = ManagedMemoryAfterFullGc();
+        var whileOpen = ManagedMemory.AfterFullCollection();
         Assert.True(Server.SessionCount > 0, "the sessions were swept before they could be counted");
         await UntilForgotten();
         await Task.Delay(ShortDisconnectDelayHostFixture.ConnectTimeout * 2); // the STOMP actors stopped, and their deadlines passed
-        var after = ManagedMemoryAfterFullGc();
+        var after = ManagedMemory.AfterFullCollection();
 
         Assert.Equal(0, Server.SessionCount);
         Assert.True(whileOpen - before > AllowedGrowthBytes, $"the open sessions took only {(whileOpen - before) / 1024} KiB: the measurement cannot tell");
@@ -88,12 +88,5 @@ public sealed class AbandonedSessionsTests(ShortDisconnectDelayHostFixture fixtu
         while (Server.SessionCount > 0 && DateTime.UtcNow < deadline)
             await Task.Delay(100);
         Assert.Equal(0, Server.SessionCount);
-    }
-
-    private static long ManagedMemoryAfterFullGc()
-    {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        return GC.GetTotalMemory(forceFullCollection: true);
     }
 }
