@@ -1,4 +1,3 @@
-using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
@@ -21,12 +20,12 @@ public static class AkkaSetup
         return services.AddAkka(SystemName, (builder, provider) =>
         {
             builder
-                // Akka's log events go to Microsoft.Extensions.Logging (category Akka.Actor.ActorSystem), at the level it keeps for them.
+                // Akka's log events go to Microsoft.Extensions.Logging under the category of the class that logged them.
                 .ConfigureLoggers(loggers =>
                 {
-                    loggers.LogLevel = LevelFor(provider.GetRequiredService<ILoggerFactory>().CreateLogger<ActorSystem>());
+                    loggers.LogLevel = LevelFor(provider.GetRequiredService<ILoggerFactory>(), configuration.GetSection("Logging"));
                     loggers.ClearLoggers();
-                    loggers.AddLoggerFactory();
+                    loggers.AddLogger<MicrosoftLoggingAdapter>();
                 })
                 // Operator overrides in the "akka" configuration section (e.g. akka__loglevel) win over everything below.
                 .AddHocon(AkkaOverrides(configuration), HoconAddMode.Prepend)
@@ -44,14 +43,26 @@ public static class AkkaSetup
     }
 
     /// <summary>
-    /// The most detailed Akka level <paramref name="logger"/> lets through, so Akka does not build events the filters of
-    /// <c>Logging:LogLevel</c> (<c>Default</c>, <c>Akka</c>…) would drop, and <c>Logging__LogLevel__Akka=Debug</c> turns its debug on.
+    /// The most detailed Akka level any category of Akka's events lets through, so Akka does not build events the filters
+    /// of <c>Logging:LogLevel</c> would drop, and <c>Logging__LogLevel__Akka=Debug</c> or
+    /// <c>Logging__LogLevel__Messaging.Actors=Debug</c> turns the debug lines of those classes on. The classes that log
+    /// through Akka are Akka's (<c>Akka.*</c>) and ours (<c>Messaging.*</c>): the level is the most detailed of those two
+    /// roots and of every category configured under them (<paramref name="logging"/> is the <c>Logging</c> section, any provider's).
     /// </summary>
-    public static Akka.Event.LogLevel LevelFor(ILogger logger) =>
-        logger.IsEnabled(LogLevel.Debug) ? Akka.Event.LogLevel.DebugLevel
-        : logger.IsEnabled(LogLevel.Information) ? Akka.Event.LogLevel.InfoLevel
-        : logger.IsEnabled(LogLevel.Warning) ? Akka.Event.LogLevel.WarningLevel
-        : Akka.Event.LogLevel.ErrorLevel;
+    public static Akka.Event.LogLevel LevelFor(ILoggerFactory loggers, IConfiguration logging)
+    {
+        string[] roots = ["Akka", "Messaging"];
+        var configured = logging.AsEnumerable(makePathsRelative: true)
+            .Select(setting => setting.Key.Split(':'))
+            .Where(path => path.Length >= 2 && path[^2].Equals("LogLevel", StringComparison.OrdinalIgnoreCase))
+            .Select(path => path[^1])
+            .Where(category => roots.Any(root => category.StartsWith(root + ".", StringComparison.OrdinalIgnoreCase)));
+        var categories = roots.Concat(configured).Select(loggers.CreateLogger).ToList();
+        return categories.Any(logger => logger.IsEnabled(LogLevel.Debug)) ? Akka.Event.LogLevel.DebugLevel
+            : categories.Any(logger => logger.IsEnabled(LogLevel.Information)) ? Akka.Event.LogLevel.InfoLevel
+            : categories.Any(logger => logger.IsEnabled(LogLevel.Warning)) ? Akka.Event.LogLevel.WarningLevel
+            : Akka.Event.LogLevel.ErrorLevel;
+    }
 
     /// <summary>
     /// The settings under <c>akka</c> (<c>akka__loglevel=DEBUG</c>, <c>akka:cluster:sharding:handoff-timeout=10s</c>) as HOCON
