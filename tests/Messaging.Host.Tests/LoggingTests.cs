@@ -72,6 +72,20 @@ public sealed class LoggingTests
     }
 
     [Fact]
+    public async Task Events_of_a_conversation_nobody_has_open_are_not_logged_as_dead_letters()
+    {
+        var log = new RecordingLoggerProvider();
+        await using var host = await StartRecorded(log, new() { ["Logging:LogLevel:Default"] = "Information" });
+        var alice = await host.CreateUser();
+        var bob = await host.CreateUser();
+
+        await alice.SendTo(bob, "to someone offline");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a dead letter is logged through the event stream, within milliseconds
+
+        Assert.DoesNotContain(log.Entries, entry => entry.Message.Contains("dead letters encountered", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Logging_LogLevel_Akka_Warning_drops_Akkas_information_and_keeps_our_actors_lines()
     {
         var log = new RecordingLoggerProvider();
