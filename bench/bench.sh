@@ -14,6 +14,7 @@
 #              BENCH_USERS     users of the throughput, latency and overload runs, and of the relay (default 2000)
 #              BENCH_IDLE_USERS connections of the idle runs (default 2000)
 #              BENCH_PGBENCH_SECONDS (20), BENCH_PORT (5055), BENCH_RELAY_PORT (5056), BENCH_MESSAGES_PER_MINUTE (1000000)
+#              BENCH_DATABASE  connection string of the server, the generator and pgbench (default: messaging_bench on localhost)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -26,7 +27,7 @@ relay_port=${BENCH_RELAY_PORT:-5056}
 messages_per_minute=${BENCH_MESSAGES_PER_MINUTE:-1000000}
 results=$repo/bench/results
 logs=${TMPDIR:-/tmp}/messaging-bench
-database="Host=localhost;Port=5432;Username=messaging;Password=messaging;Database=messaging_bench"
+database=${BENCH_DATABASE:-"Host=localhost;Port=5432;Username=messaging;Password=messaging;Database=messaging_bench"}
 load_dll=$repo/bench/Messaging.Load/bin/Release/net10.0/Messaging.Load.dll
 server_dll=$server_root/src/Messaging.Host/bin/Release/net10.0/Messaging.Host.dll
 export PGPASSWORD=messaging
