@@ -46,18 +46,12 @@ public static class MessagesApi
         ClaimsPrincipal user, ConversationGateway gateway, MessagingMetrics metrics, CancellationToken cancellationToken)
     {
         if (body.Problem is { } invalidBody)
-        {
-            metrics.SendRefused(Door.Rest, RejectionReason.Invalid);
-            return invalidBody;
-        }
+            return RefusedAsInvalid(invalidBody);
         var request = body.Value!;
         if (idempotencyKey is not null)
         {
             if (request.ClientMessageId is { } clientMessageId && clientMessageId != idempotencyKey)
-            {
-                metrics.SendRefused(Door.Rest, RejectionReason.Invalid);
-                return Problems.Status(StatusCodes.Status400BadRequest, "the Idempotency-Key header and clientMessageId differ");
-            }
+                return RefusedAsInvalid(Problems.Status(StatusCodes.Status400BadRequest, "the Idempotency-Key header and clientMessageId differ"));
             request = request with { ClientMessageId = idempotencyKey };
         }
         var outcome = await gateway.Send(CurrentUser.From(user), request, Door.Rest, cancellationToken);
@@ -65,6 +59,13 @@ public static class MessagesApi
             return Problems.From(rejection);
         var message = MessageResponse.From(outcome.Value!);
         return TypedResults.Created($"/api/messages?conversationId={message.ConversationId}", message);
+
+        // Refused before the gateway sees it, and counted as the gateway counts its own refusals.
+        ApiProblem RefusedAsInvalid(ApiProblem problem)
+        {
+            metrics.SendRefused(Door.Rest, RejectionReason.Invalid);
+            return problem;
+        }
     }
 
     private static async Task<Results<Ok<MarkReadResponse>, ApiProblem>> MarkRead(
