@@ -15,12 +15,15 @@ ulimit -n "$(ulimit -Hn)"
 dotnet build -c Release "$server_root/src/Messaging.Host" -v quiet -nologo >/dev/null
 dotnet build -c Release bench/Messaging.Load -v quiet -nologo >/dev/null
 su postgres -c "psql -qc 'drop database if exists messaging_bench' && psql -qc 'create database messaging_bench owner messaging'" >/dev/null
-ASPNETCORE_ENVIRONMENT=Development Messaging__Store=postgres ConnectionStrings__Messaging="$database;Maximum Pool Size=50" \
+ASPNETCORE_ENVIRONMENT=Development Messaging__Store=postgres ConnectionStrings__Messaging="$database" Messaging__StoreConnections=75 \
   Messaging__MessagesPerMinute=1000000 Logging__LogLevel__Default=Warning akka__loglevel=WARNING DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 \
   dotnet "$server_root/src/Messaging.Host/bin/Release/net10.0/Messaging.Host.dll" --urls "http://127.0.0.1:$port" >"$logs/profile-server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.5; done
+until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do
+  kill -0 "$server" 2>/dev/null || { echo "the server exited; see $logs/profile-server.log" >&2; exit 1; }
+  sleep 0.5
+done
 dotnet bench/Messaging.Load/bin/Release/net10.0/Messaging.Load.dll latency --url "http://127.0.0.1:$port" --server-pid "$server" \
   --database "$database" --server-messages-per-minute 1000000 --rate "$rate" --load 1 --seconds "$seconds" --label profile --results "$logs" &
 load=$!

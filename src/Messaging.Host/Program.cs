@@ -56,6 +56,7 @@ var app = builder.Build();
 if (jwt.UsesDevelopmentKey)
     app.Logger.LogWarning("*** Jwt:SigningKey is not set: using the PUBLIC DEVELOPMENT KEY. Anyone can forge tokens. Never run like this outside Development. ***");
 await app.Services.GetRequiredService<SqlDirectory>().EnsureSchema(app.Lifetime.ApplicationStopping);
+await Storage.AddJournalTagsColumn(app.Services.GetRequiredService<DbDataSource>(), store.Kind, app.Lifetime.ApplicationStopping);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

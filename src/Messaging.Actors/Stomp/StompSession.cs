@@ -460,8 +460,10 @@ public sealed class StompSession : ReceiveActor, IWithTimers
             failure: _ => new AppSendCompleted(send, Rejection.Unavailable("the service did not answer in time; retry shortly")));
     }
 
-    /// <summary>Reads a SEND body as the JSON request of <typeparamref name="TRequest"/> and runs it; the refusal, if any.</summary>
-    /// <summary>Reads the SEND's body and makes the call; <paramref name="unreadable"/> learns of a body that could not be read.</summary>
+    /// <summary>
+    /// Reads a SEND body as the JSON request of <typeparamref name="TRequest"/> and makes the call; the refusal, if any.
+    /// <paramref name="unreadable"/> learns of a body that could not be read.
+    /// </summary>
     private static async Task<Rejection?> Call<TRequest, TResult>(StompFrame send, Func<TRequest, Task<Outcome<TResult>>> call, Action? unreadable = null)
         where TRequest : class
     {

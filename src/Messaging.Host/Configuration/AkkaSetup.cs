@@ -2,6 +2,8 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using LinqToDB.Data;
+using LinqToDB.DataProvider.PostgreSQL;
 using Messaging.Actors;
 using Messaging.Actors.Conversations;
 using Messaging.Actors.Inbox;
@@ -17,6 +19,8 @@ public static class AkkaSetup
     public static IServiceCollection AddMessagingActors(this IServiceCollection services, IConfiguration configuration, StoreOptions store, MessagingSettings settings)
     {
         var cluster = configuration.GetSection("Cluster").Get<ClusterSettings>() ?? new ClusterSettings();
+        if (store.Kind == StoreKind.Postgres)
+            WriteJournalBatchesWithBinaryCopy();
         return services.AddAkka(SystemName, (builder, provider) =>
         {
             builder
@@ -95,11 +99,30 @@ public static class AkkaSetup
             .Concat(arrays.Select(array => $"{array.Key} = [{string.Join(", ", array.Value.Values.Select(Quote))}]")));
     }
 
-    /// <summary>Akka.Persistence.Sql journal and snapshot store on the configured database; both create their tables.</summary>
+    /// <summary>
+    /// A batch of journal rows goes to PostgreSQL as one binary <c>COPY</c> instead of linq2db's default, one multi-row
+    /// INSERT whose text (every payload spelt as a literal) linq2db builds and PostgreSQL parses for each batch. The SQL
+    /// journal asks linq2db for its provider's default bulk copy for batches above <c>max-row-by-row-size</c> (1 here,
+    /// so every batch of two rows or more); linq2db takes that default from this process-wide setting, and the journal
+    /// is its only user here. Measured in BENCHMARKS.md ("Binary COPY for journal batches").
+    /// </summary>
+    private static void WriteJournalBatchesWithBinaryCopy() =>
+        PostgreSQLOptions.Default = PostgreSQLOptions.Default with { BulkCopyType = BulkCopyType.ProviderSpecific };
+
+    /// <summary>
+    /// Akka.Persistence.Sql journal and snapshot store on the configured database; both create their tables. Conversation
+    /// events are tagged (<see cref="ConversationEventTagger"/>) with the tags in the journal row itself (<c>Csv</c>): one
+    /// INSERT per batch as without tags, where the tag table would add a row-by-row insert of each tagged event. The read
+    /// journal (<c>akka.persistence.query.journal.sql</c>) reads them back the same way, for projections.
+    /// </summary>
     public static string PersistenceHocon(StoreOptions store)
     {
         var connection = Quote(store.WithPoolOf(store.JournalConnections));
         var provider = Quote(store.ProviderName);
+        var tagger = Quote(AssemblyQualified(typeof(ConversationEventTagger)));
+        var tagged = Quote(AssemblyQualified(typeof(IConversationEvent)));
+        // Above this many rows a batch is written with the provider's bulk copy (see WriteJournalBatchesWithBinaryCopy).
+        var rowByRowAtMost = store.Kind == StoreKind.Postgres ? 1 : 100;
         return $$"""
             akka.persistence {
               journal {
@@ -109,7 +132,17 @@ public static class AkkaSetup
                   connection-string = {{connection}}
                   provider-name = {{provider}}
                   auto-initialize = on
+                  tag-write-mode = Csv
+                  max-row-by-row-size = {{rowByRowAtMost}}
+                  event-adapters.conversation-tagger = {{tagger}}
+                  event-adapter-bindings { {{tagged}} = conversation-tagger }
                 }
+              }
+              query.journal.sql {
+                class = "Akka.Persistence.Sql.Query.SqlReadJournalProvider, Akka.Persistence.Sql"
+                connection-string = {{connection}}
+                provider-name = {{provider}}
+                tag-read-mode = Csv
               }
               snapshot-store {
                 plugin = "akka.persistence.snapshot-store.sql"
@@ -123,6 +156,8 @@ public static class AkkaSetup
             }
             """;
     }
+
+    private static string AssemblyQualified(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }
