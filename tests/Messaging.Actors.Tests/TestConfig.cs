@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Messaging.Actors.Stomp;
 
 namespace Messaging.Actors.Tests;
 
@@ -34,5 +35,5 @@ public static class TestConfig
         }
         """;
 
-    public static Config Config => ConfigurationFactory.ParseString(Hocon);
+    public static Config Config => ConfigurationFactory.ParseString(Hocon + "\n" + CompactMailbox.Hocon);
 }

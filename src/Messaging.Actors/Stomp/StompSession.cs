@@ -185,7 +185,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     public static Props PropsFor(
         IStompTransport transport, ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings, MessagingMetrics metrics,
         string? upgradeToken) =>
-        Props.Create(() => new StompSession(transport, gateway, validateToken, mediator, settings, metrics, upgradeToken));
+        Props.Create(() => new StompSession(transport, gateway, validateToken, mediator, settings, metrics, upgradeToken)).WithMailbox(CompactMailbox.Id);
 
     protected override void PreStart()
     {

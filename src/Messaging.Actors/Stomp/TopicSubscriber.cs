@@ -22,7 +22,7 @@ internal sealed class TopicSubscriber : ReceiveActor
     }
 
     public static Props PropsFor(IActorRef mediator, string topic, string subscriptionId, string? receipt) =>
-        Props.Create(() => new TopicSubscriber(mediator, topic, subscriptionId, receipt));
+        Props.Create(() => new TopicSubscriber(mediator, topic, subscriptionId, receipt)).WithMailbox(CompactMailbox.Id);
 
     protected override void PreStart() => _mediator.Tell(new Subscribe(_topic, Self));
 

@@ -7,6 +7,7 @@ using LinqToDB.DataProvider.PostgreSQL;
 using Messaging.Actors;
 using Messaging.Actors.Conversations;
 using Messaging.Actors.Inbox;
+using Messaging.Actors.Stomp;
 using Messaging.Actors.Serialization;
 
 namespace Messaging.Host.Configuration;
@@ -34,6 +35,7 @@ public static class AkkaSetup
                 // Operator overrides in the "akka" configuration section (e.g. akka__loglevel) win over everything below.
                 .AddHocon(AkkaOverrides(configuration), HoconAddMode.Prepend)
                 .AddHocon(PersistenceHocon(store), HoconAddMode.Append)
+                .AddHocon(CompactMailbox.Hocon, HoconAddMode.Append)
                 .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "messaging.hocon"), HoconAddMode.Append)
                 .WithRemoting(new RemoteOptions { HostName = cluster.Hostname, Port = cluster.Port, PublicHostName = cluster.PublicHostname })
                 .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodeList.Length > 0 ? cluster.SeedNodeList : null })
