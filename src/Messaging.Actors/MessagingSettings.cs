@@ -43,7 +43,10 @@ public sealed record MessagingSettings
     /// </summary>
     public int MaxSendsInFlight { get; init; } = 1000;
 
-    /// <summary>How long a send may take inside the node (from the door to the durable, acknowledged write) before the node admits fewer.</summary>
+    /// <summary>
+    /// How long a send may take inside the node (from the door to the durable, acknowledged write) before the node admits
+    /// fewer, while it holds at least half as many sends as it admits.
+    /// </summary>
     public TimeSpan SendLatencyTarget { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Throws with every problem found, so a bad setting stops start-up instead of misbehaving later.</summary>

@@ -70,16 +70,28 @@ public sealed class AdmissionGateSpecs
         var gate = Gate(100, floor: 20);
 
         for (var round = 0; round < 40; round++)
-            Work(gate, 10, TimeSpan.FromMilliseconds(200));
+            Work(gate, gate.Limit, TimeSpan.FromMilliseconds(200));
 
         Assert.Equal(20, gate.Limit);
+    }
+
+    [Fact]
+    public void Slow_work_filling_less_than_half_the_limit_leaves_the_limit_as_it_is()
+    {
+        var gate = Gate(100);
+
+        for (var round = 0; round < 10; round++)
+            Work(gate, 49, TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal(100, gate.Limit);
+        Assert.Equal(100, Enumerable.Range(0, 100).Count(_ => gate.TryEnter() is not null));
     }
 
     [Fact]
     public void Work_within_the_target_raises_the_limit_again_up_to_the_ceiling()
     {
         var gate = Gate(100);
-        Work(gate, 10, TimeSpan.FromMilliseconds(150));
+        Work(gate, 50, TimeSpan.FromMilliseconds(150));
         Assert.Equal(90, gate.Limit);
 
         Work(gate, 5, TimeSpan.FromMilliseconds(10));

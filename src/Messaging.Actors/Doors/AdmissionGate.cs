@@ -6,7 +6,9 @@ namespace Messaging.Actors.Doors;
 /// (additive increase, multiplicative decrease, as TCP does): while work finishes within <c>latencyTarget</c> the
 /// limit grows towards <c>ceiling</c>; when it takes longer, the limit shrinks by a tenth (at most once per target
 /// interval, so one slow burst counts once), down to <c>floor</c>. Under overload the node then holds only as much
-/// as it finishes within the target, and what it accepts stays fast.
+/// as it finishes within the target, and what it accepts stays fast. Slow work lowers the limit only while the node
+/// holds at least half of it: a few slow sends (say, a hundred new conversations a second for one busy recipient) are a
+/// slow path, not a full node, and refusing others would not make them faster.
 /// </summary>
 public sealed class AdmissionGate
 {
@@ -60,10 +62,11 @@ public sealed class AdmissionGate
         var slow = _clock.GetElapsedTime(startedAt, now) > _latencyTarget;
         lock (_lock)
         {
+            var busy = _inFlight >= _limit / 2;
             _inFlight--;
             if (!slow)
                 _limit = Math.Min(_ceiling, _limit + 1);
-            else if (_clock.GetElapsedTime(_lastDecrease, now) >= _latencyTarget)
+            else if (busy && _clock.GetElapsedTime(_lastDecrease, now) >= _latencyTarget)
             {
                 _limit = Math.Max(_floor, _limit * Decrease);
                 _lastDecrease = now;
