@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Dispatch.MessageQueues;
+using Messaging.Actors.Hosting;
 using Config = Akka.Configuration.Config;
 
 namespace Messaging.Actors.Stomp;
@@ -18,7 +19,7 @@ public sealed class CompactMailbox(Settings settings, Config config) : MailboxTy
     public const string Id = "messaging.compact-mailbox";
 
     /// <summary>The configuration that defines <see cref="Id"/>; part of every actor system that runs sessions.</summary>
-    public static readonly string Hocon = $"{Id}.mailbox-type = \"{typeof(CompactMailbox).FullName}, {typeof(CompactMailbox).Assembly.GetName().Name}\"";
+    public static readonly string Hocon = $"{Id}.mailbox-type = \"{HoconTypeName.Of(typeof(CompactMailbox))}\"";
 
     public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new Queue();
 

@@ -6,6 +6,7 @@ using LinqToDB.Data;
 using LinqToDB.DataProvider.PostgreSQL;
 using Messaging.Actors;
 using Messaging.Actors.Conversations;
+using Messaging.Actors.Hosting;
 using Messaging.Actors.Inbox;
 using Messaging.Actors.Stomp;
 using Messaging.Actors.Serialization;
@@ -121,8 +122,8 @@ public static class AkkaSetup
     {
         var connection = Quote(store.WithPoolOf(store.JournalConnections));
         var provider = Quote(store.ProviderName);
-        var tagger = Quote(AssemblyQualified(typeof(ConversationEventTagger)));
-        var tagged = Quote(AssemblyQualified(typeof(IConversationEvent)));
+        var tagger = Quote(HoconTypeName.Of(typeof(ConversationEventTagger)));
+        var tagged = Quote(HoconTypeName.Of(typeof(IConversationEvent)));
         // Above this many rows a batch is written with the provider's bulk copy (see WriteJournalBatchesWithBinaryCopy).
         var rowByRowAtMost = store.Kind == StoreKind.Postgres ? 1 : 100;
         return $$"""
@@ -158,8 +159,6 @@ public static class AkkaSetup
             }
             """;
     }
-
-    private static string AssemblyQualified(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }
