@@ -19,7 +19,7 @@ namespace Messaging.Actors.Inbox;
 /// and answers no list or mark-read request before they all have (or <c>InboxAckTimeout</c> passed: then it answers
 /// with what it holds and keeps asking the silent ones).
 /// </summary>
-public sealed class UserInboxActor : EntityActor, IWithTimers
+public sealed class UserInboxActor : EntityActor
 {
     private sealed class RefreshDeadline
     {
@@ -78,8 +78,6 @@ public sealed class UserInboxActor : EntityActor, IWithTimers
     }
 
     public override string PersistenceId { get; }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
 
     public static Props PropsFor(string entityId, MessagingSettings settings, Func<IActorRef> conversations, Func<IActorRef> inboxes, MessagingMetrics metrics) =>
