@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -18,10 +19,9 @@ public static class StompEncoder
     public static byte[] Encode(StompFrame frame)
     {
         var escapes = StompWire.EscapesHeaders(frame.Command);
-        var bodyLength = frame.Body.Length.ToString(CultureInfo.InvariantCulture);
-        var head = new StringBuilder();
-        head.Append(Encoding.ASCII.GetString(StompWire.NameOf(frame.Command))).Append('\n');
-
+        var command = StompWire.NameOf(frame.Command);
+        // Sized first and written once: a frame is one array, with no string or builder on the way.
+        var length = command.Length + 1;
         var hasContentLength = false;
         foreach (var (name, value) in frame.Headers)
         {
@@ -29,56 +29,96 @@ public static class StompEncoder
             {
                 // Only the first content-length counts (spec: Repeated Header Entries), so only it must be right.
                 if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var declared) || declared != frame.Body.Length)
-                    throw new ArgumentException($"content-length '{value}' disagrees with the {bodyLength}-byte body.", nameof(frame));
+                    throw new ArgumentException($"content-length '{value}' disagrees with the {frame.Body.Length}-byte body.", nameof(frame));
                 hasContentLength = true;
             }
-            AppendHeader(head, frame.Command, escapes, name, value);
+            CheckHeader(frame.Command, escapes, name, value);
+            length += EncodedLength(name, escapes) + 1 + EncodedLength(value, escapes) + 1;
         }
-        if (!hasContentLength && !frame.Body.IsEmpty)
-            head.Append(StompWire.ContentLength).Append(':').Append(bodyLength).Append('\n');
-        head.Append('\n');
+        Span<byte> bodyLength = stackalloc byte[11];
+        var addsContentLength = !hasContentLength && !frame.Body.IsEmpty;
+        var bodyLengthDigits = 0;
+        if (addsContentLength)
+        {
+            frame.Body.Length.TryFormat(bodyLength, out bodyLengthDigits, provider: CultureInfo.InvariantCulture);
+            length += StompWire.ContentLength.Length + 1 + bodyLengthDigits + 1;
+        }
+        length += 1 + frame.Body.Length + 1;
 
-        var headText = head.ToString();
-        var headBytes = Encoding.UTF8.GetByteCount(headText);
-        var encoded = new byte[headBytes + frame.Body.Length + 1]; // the last byte stays 0: the frame's NUL
-        Encoding.UTF8.GetBytes(headText, encoded);
-        frame.Body.Span.CopyTo(encoded.AsSpan(headBytes));
+        var encoded = new byte[length]; // the last byte stays 0: the frame's NUL
+        var rest = encoded.AsSpan();
+        Put(ref rest, command);
+        Put(ref rest, (byte)'\n');
+        foreach (var (name, value) in frame.Headers)
+        {
+            PutText(ref rest, name, escapes);
+            Put(ref rest, (byte)':');
+            PutText(ref rest, value, escapes);
+            Put(ref rest, (byte)'\n');
+        }
+        if (addsContentLength)
+        {
+            PutText(ref rest, StompWire.ContentLength, escapes: false);
+            Put(ref rest, (byte)':');
+            Put(ref rest, bodyLength[..bodyLengthDigits]);
+            Put(ref rest, (byte)'\n');
+        }
+        Put(ref rest, (byte)'\n');
+        Put(ref rest, frame.Body.Span);
         return encoded;
     }
 
-    private static void AppendHeader(StringBuilder head, StompCommand command, bool escapes, string name, string value)
+    private static void CheckHeader(StompCommand command, bool escapes, string name, string value)
     {
         if (name.Length == 0)
             throw new ArgumentException("A header name may not be empty.", nameof(name));
-
-        if (escapes)
-        {
-            AppendEscaped(head, name);
-            head.Append(':');
-            AppendEscaped(head, value);
-        }
-        else
-        {
-            // Without escapes, a name cannot hold ':' and neither part can hold a line end.
-            if (name.AsSpan().ContainsAny(":\r\n") || value.AsSpan().ContainsAny("\r\n"))
-                throw new ArgumentException($"Header '{name}' cannot be written verbatim in a {command} frame.", nameof(name));
-            head.Append(name).Append(':').Append(value);
-        }
-        head.Append('\n');
+        // Without escapes, a name cannot hold ':' and neither part can hold a line end.
+        if (!escapes && (name.AsSpan().ContainsAny(":\r\n") || value.AsSpan().ContainsAny("\r\n")))
+            throw new ArgumentException($"Header '{name}' cannot be written verbatim in a {command} frame.", nameof(name));
     }
 
-    private static void AppendEscaped(StringBuilder head, string text)
+    /// <summary>The characters STOMP escapes in headers (spec: Value Encoding); each becomes a backslash and one ASCII letter.</summary>
+    private static readonly SearchValues<char> Escaped = SearchValues.Create("\r\n:\\");
+
+    private static int EncodedLength(string text, bool escapes)
     {
-        foreach (var character in text)
+        var length = Encoding.UTF8.GetByteCount(text);
+        for (var rest = text.AsSpan(); escapes && rest.IndexOfAny(Escaped) is var next and >= 0; rest = rest[(next + 1)..])
+            length++;
+        return length;
+    }
+
+    private static void PutText(ref Span<byte> rest, string text, bool escapes)
+    {
+        var remaining = text.AsSpan();
+        while (true)
         {
-            _ = character switch
+            var next = escapes ? remaining.IndexOfAny(Escaped) : -1;
+            var plain = next < 0 ? remaining : remaining[..next];
+            rest = rest[Encoding.UTF8.GetBytes(plain, rest)..];
+            if (next < 0)
+                return;
+            Put(ref rest, (byte)'\\');
+            Put(ref rest, remaining[next] switch
             {
-                '\r' => head.Append(@"\r"),
-                '\n' => head.Append(@"\n"),
-                ':' => head.Append(@"\c"),
-                '\\' => head.Append(@"\\"),
-                _ => head.Append(character),
-            };
+                '\r' => (byte)'r',
+                '\n' => (byte)'n',
+                ':' => (byte)'c',
+                _ => (byte)'\\',
+            });
+            remaining = remaining[(next + 1)..];
         }
+    }
+
+    private static void Put(ref Span<byte> rest, byte value)
+    {
+        rest[0] = value;
+        rest = rest[1..];
+    }
+
+    private static void Put(ref Span<byte> rest, scoped ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(rest);
+        rest = rest[bytes.Length..];
     }
 }
