@@ -19,7 +19,7 @@ namespace Messaging.Actors.Conversations;
 /// replies and publishes. A change is acknowledged once both participants' inboxes hold it, so the sender's next
 /// conversation list already shows it (read-your-writes), or after <see cref="MessagingSettings.InboxAckTimeout"/>.
 /// </summary>
-public sealed class ConversationActor : EntityActor, IWithTimers
+public sealed class ConversationActor : EntityActor
 {
     /// <summary>
     /// What a write lets out once both inboxes hold it: the reply, and the events for the subscribers. <see cref="DurableAt"/>
@@ -84,8 +84,6 @@ public sealed class ConversationActor : EntityActor, IWithTimers
     }
 
     public override string PersistenceId { get; }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(string entityId, MessagingSettings settings, IActorRef inboxes, IActorRef mediator, TimeProvider clock, MessagingMetrics metrics) =>
         Props.Create(() => new ConversationActor(entityId, settings, inboxes, mediator, clock, metrics));
@@ -175,8 +173,16 @@ public sealed class ConversationActor : EntityActor, IWithTimers
     {
         var now = _clock.GetUtcNow();
         var inboxVersion = Math.Min(_inboxVersions.GetValueOrDefault(_state.ParticipantA), _inboxVersions.GetValueOrDefault(_state.ParticipantB));
-        foreach (var pending in _pending.Where(pending => pending.Version <= inboxVersion || pending.Deadline <= now).ToList())
+        // Released in write order; what stays is moved, in order, to the front.
+        var kept = 0;
+        for (var index = 0; index < _pending.Count; index++)
         {
+            var pending = _pending[index];
+            if (pending.Version > inboxVersion && pending.Deadline > now)
+            {
+                _pending[kept++] = pending;
+                continue;
+            }
             if (pending.Version > inboxVersion)
                 Log.Warning("Inboxes of {PersistenceId} did not confirm version {Version} in time; acknowledging the durable write anyway", PersistenceId, pending.Version);
             foreach (var announcement in pending.Announcements)
@@ -184,8 +190,8 @@ public sealed class ConversationActor : EntityActor, IWithTimers
             if (pending.DurableAt is { } durableAt)
                 _metrics.Published(durableAt);
             pending.ReplyTo.Tell(pending.Reply);
-            _pending.Remove(pending);
         }
+        _pending.RemoveRange(kept, _pending.Count - kept);
         if (_pending.Count == 0)
             Timers.Cancel(nameof(RetryInboxUpdates));
     }

@@ -28,14 +28,13 @@ public sealed record ConversationState
     public UserId ParticipantA { get; private init; }
     public UserId ParticipantB { get; private init; }
     public DateTimeOffset CreatedAt { get; private init; }
-    public ImmutableList<ChatMessage> Messages { get; private init; } = [];
+    /// <summary>Every message in order, each with its read flag as it is now: a copy, for snapshots and tests.</summary>
+    public IReadOnlyList<ChatMessage> Messages => [..Log.Select(AsReadNow)];
     /// <summary>Who blocked the conversation and when. Sending is refused while anyone has.</summary>
     public ImmutableDictionary<UserId, DateTimeOffset> Blocks { get; private init; } = ImmutableDictionary<UserId, DateTimeOffset>.Empty;
 
-    private ImmutableDictionary<MessageId, int> Positions { get; init; } = ImmutableDictionary<MessageId, int>.Empty;
-    /// <summary>Each sender's messages by the id the client gave the send, for retries.</summary>
-    private ImmutableDictionary<(UserId Sender, string ClientMessageId), MessageId> ClientMessageIds { get; init; } =
-        ImmutableDictionary<(UserId, string), MessageId>.Empty;
+    /// <summary>The messages as they were sent: whether each is read is in <see cref="Unread"/>, which a read changes.</summary>
+    private MessageLog Log { get; init; } = MessageLog.CreateEmpty();
     private ImmutableDictionary<UserId, ImmutableHashSet<MessageId>> Unread { get; init; } = ImmutableDictionary<UserId, ImmutableHashSet<MessageId>>.Empty;
 
     public static ConversationState Empty(ConversationId id) => new() { Id = id };
@@ -46,7 +45,7 @@ public sealed record ConversationState
 
     public ImmutableHashSet<MessageId> UnreadFor(UserId user) => Unread.GetValueOrDefault(user, []);
 
-    public ChatMessage? LastMessage => Messages.IsEmpty ? null : Messages[^1];
+    public ChatMessage? LastMessage => Log.Count == 0 ? null : AsReadNow(Log[^1]);
 
     public ConversationSummary SummaryFor(UserId viewer) => new(
         Id,
@@ -73,7 +72,7 @@ public sealed record ConversationState
         GetMessages get => Page(get),
         GetSummary get => (IMessagingReply?)Visible(get.ViewerId) ?? SummaryFor(get.ViewerId),
         LocateMessages locate => new MessagesLocated(Id, IsParticipant(locate.ViewerId)
-            ? [..locate.MessageIds.Where(Positions.ContainsKey).Distinct()]
+            ? [..locate.MessageIds.Where(id => Log.TryGetPosition(id, out _)).Distinct()]
             : []),
         _ => throw new ArgumentException($"{query.GetType().Name} is not a conversation query", nameof(query)),
     };
@@ -90,16 +89,11 @@ public sealed record ConversationState
         },
         MessageSent sent => this with
         {
-            Messages = Messages.Add(sent.Message),
-            Positions = Positions.SetItem(sent.Message.Id, Messages.Count),
-            ClientMessageIds = sent.Message.ClientMessageId is { } clientMessageId
-                ? ClientMessageIds.SetItem((sent.Message.SenderId, clientMessageId), sent.Message.Id)
-                : ClientMessageIds,
+            Log = Log.Append(sent.Message),
             Unread = sent.Message.Read ? Unread : Unread.SetItem(sent.Message.RecipientId, UnreadFor(sent.Message.RecipientId).Add(sent.Message.Id)),
         },
         MessagesRead read => this with
         {
-            Messages = read.MessageIds.Aggregate(Messages, (list, id) => list.SetItem(Positions[id], list[Positions[id]] with { Read = true })),
             Unread = Unread.SetItem(read.ReaderId, UnreadFor(read.ReaderId).Except(read.MessageIds)),
         },
         ConversationBlocked blocked => this with { Blocks = Blocks.SetItem(blocked.BlockedBy, blocked.At) },
@@ -150,8 +144,8 @@ public sealed record ConversationState
         else if (!IsParticipant(send.SenderId))
             return Decision.Reject(Rejection.Forbidden("not a participant of this conversation"));
         // A retry of a stored send is answered with what was stored, whatever happened since (a block, say).
-        else if (send.ClientMessageId is { } clientMessageId && ClientMessageIds.TryGetValue((send.SenderId, clientMessageId), out var stored))
-            return new Decision(new MessageAccepted(Messages[Positions[stored]]), []);
+        else if (send.ClientMessageId is { } clientMessageId && Log.TryGetPosition(send.SenderId, clientMessageId, out var stored))
+            return new Decision(new MessageAccepted(AsReadNow(Log[stored])), []);
         else if (send.RecipientId is { } recipient && recipient != OtherParticipant(send.SenderId))
             return Decision.Reject(Rejection.Invalid("recipientId is not the other participant of this conversation"));
         else if (send.ProductId is { } product && product != ProductId)
@@ -211,14 +205,21 @@ public sealed record ConversationState
             return hidden;
         if (get.Limit < 1)
             return Rejection.Invalid("limit must be at least 1");
-        var end = Messages.Count;
+        var end = Log.Count;
         if (get.Before is { } before)
         {
-            if (!Positions.TryGetValue(before, out end))
+            if (!Log.TryGetPosition(before, out end))
                 return Rejection.Invalid("before is not a message of this conversation");
         }
         var start = Math.Max(0, end - get.Limit);
-        return new MessagePage([..Messages.GetRange(start, end - start)]);
+        return new MessagePage([..Enumerable.Range(start, end - start).Select(position => AsReadNow(Log[position]))]);
+    }
+
+    /// <summary>The message with the read flag it has now: set once its recipient has read it.</summary>
+    private ChatMessage AsReadNow(ChatMessage message)
+    {
+        var read = !UnreadFor(message.RecipientId).Contains(message.Id);
+        return message.Read == read ? message : message with { Read = read };
     }
 
     public ConversationSnapshot ToSnapshot() => new(
