@@ -31,7 +31,7 @@ public enum EntityType
 /// <remarks>
 /// Idleness is checked by one periodic timer against the time of the last message, not with a receive timeout: Akka
 /// reschedules a receive timeout on every message (five objects that live in the scheduler's wheel until it would have
-/// fired), which was 7% of all the bytes the server allocated under load and most of what reached the oldest generation.
+/// fired), which was 7% of all the bytes the server allocated under load.
 /// </remarks>
 public abstract class EntityActor : ReceivePersistentActor, IWithTimers
 {

@@ -79,7 +79,6 @@ public sealed class UserInboxActor : EntityActor
 
     public override string PersistenceId { get; }
 
-
     public static Props PropsFor(string entityId, MessagingSettings settings, Func<IActorRef> conversations, Func<IActorRef> inboxes, MessagingMetrics metrics) =>
         Props.Create(() => new UserInboxActor(entityId, settings, conversations, inboxes, metrics));
 
