@@ -28,14 +28,16 @@ public sealed record ConversationState
     public UserId ParticipantA { get; private init; }
     public UserId ParticipantB { get; private init; }
     public DateTimeOffset CreatedAt { get; private init; }
-    /// <summary>Every message in order, each with its read flag as it is now: a copy, for snapshots and tests.</summary>
-    public IReadOnlyList<ChatMessage> Messages => [..Log.Select(AsReadNow)];
+    /// <summary>Every message in order, each with its read flag as it is now (a copy).</summary>
+    public IReadOnlyList<ChatMessage> Messages => MessagesAsReadNow;
     /// <summary>Who blocked the conversation and when. Sending is refused while anyone has.</summary>
     public ImmutableDictionary<UserId, DateTimeOffset> Blocks { get; private init; } = ImmutableDictionary<UserId, DateTimeOffset>.Empty;
 
     /// <summary>The messages as they were sent: whether each is read is in <see cref="Unread"/>, which a read changes.</summary>
     private MessageLog Log { get; init; } = MessageLog.CreateEmpty();
     private ImmutableDictionary<UserId, ImmutableHashSet<MessageId>> Unread { get; init; } = ImmutableDictionary<UserId, ImmutableHashSet<MessageId>>.Empty;
+
+    private ImmutableArray<ChatMessage> MessagesAsReadNow => [..Log.Select(AsReadNow)];
 
     public static ConversationState Empty(ConversationId id) => new() { Id = id };
 
@@ -45,14 +47,15 @@ public sealed record ConversationState
 
     public ImmutableHashSet<MessageId> UnreadFor(UserId user) => Unread.GetValueOrDefault(user, []);
 
-    public ChatMessage? LastMessage => Log.Count == 0 ? null : AsReadNow(Log[^1]);
+    /// <summary>The newest message as it was sent: only its text and time are read, so its read flag is not worked out.</summary>
+    private ChatMessage? LastSent => Log.Count == 0 ? null : Log[^1];
 
     public ConversationSummary SummaryFor(UserId viewer) => new(
         Id,
         ProductId,
         OtherParticipant(viewer),
-        LastMessage?.Text,
-        LastMessage?.CreatedAt,
+        LastSent?.Text,
+        LastSent?.CreatedAt,
         UnreadFor(viewer).Count,
         IsBlocked: !Blocks.IsEmpty,
         BlockedByMe: Blocks.ContainsKey(viewer));
@@ -172,7 +175,7 @@ public sealed record ConversationState
     private DateTimeOffset NextTimestamp(DateTimeOffset now)
     {
         var truncated = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
-        return LastMessage is { } last && truncated <= last.CreatedAt ? last.CreatedAt.AddMilliseconds(1) : truncated;
+        return LastSent is { } last && truncated <= last.CreatedAt ? last.CreatedAt.AddMilliseconds(1) : truncated;
     }
 
     private Decision Read(MarkRead markRead, DateTimeOffset now)
@@ -223,7 +226,7 @@ public sealed record ConversationState
     }
 
     public ConversationSnapshot ToSnapshot() => new(
-        Id, Started, ProductId, ParticipantA, ParticipantB, CreatedAt, [..Messages],
+        Id, Started, ProductId, ParticipantA, ParticipantB, CreatedAt, MessagesAsReadNow,
         [..Blocks.Select(block => new BlockRecord(block.Key, block.Value))]);
 
     public static ConversationState FromSnapshot(ConversationSnapshot snapshot)
