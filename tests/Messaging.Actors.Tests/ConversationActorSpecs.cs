@@ -191,8 +191,9 @@ public sealed class ConversationActorSpecs : Akka.TestKit.Xunit2.TestKit
         var toRecipient = _mediator.ExpectMsg<Publish>();
         Assert.Equal($"conversation.{CameraChat}", toConversation.Topic);
         Assert.Equal($"user.{Seller}", toRecipient.Topic);
-        Assert.Equal(new MessageSent(CameraChat, accepted.Message), toConversation.Message);
-        Assert.Equal(new MessageSent(CameraChat, accepted.Message), toRecipient.Message);
+        // Each announcement names the topic it is published on.
+        Assert.Equal(new ConversationTopics.Announcement($"conversation.{CameraChat}", new MessageSent(CameraChat, accepted.Message)), toConversation.Message);
+        Assert.Equal(new ConversationTopics.Announcement($"user.{Seller}", new MessageSent(CameraChat, accepted.Message)), toRecipient.Message);
         _mediator.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // ConversationStarted is not announced
     }
 
@@ -209,7 +210,7 @@ public sealed class ConversationActorSpecs : Akka.TestKit.Xunit2.TestKit
         Expect.Sequence([question.Id], marked.MessageIds.ToArray());
         var topics = _mediator.ReceiveN(2).Cast<Publish>().ToList();
         Expect.Sequence([$"conversation.{CameraChat}", $"user.{Buyer}"], topics.Select(publish => publish.Topic));
-        var read = Assert.IsType<MessagesRead>(topics[0].Message);
+        var read = Assert.IsType<MessagesRead>(Assert.IsType<ConversationTopics.Announcement>(topics[0].Message).Event);
         Assert.Equal(Seller, read.ReaderId);
         Expect.Sequence([question.Id], read.MessageIds.ToArray());
     }
@@ -226,7 +227,7 @@ public sealed class ConversationActorSpecs : Akka.TestKit.Xunit2.TestKit
 
         var publish = _mediator.ExpectMsg<Publish>();
         Assert.Equal($"user.{Buyer}", publish.Topic);
-        Assert.Equal(Seller, Assert.IsType<ConversationBlocked>(publish.Message).BlockedBy);
+        Assert.Equal(Seller, Assert.IsType<ConversationBlocked>(Assert.IsType<ConversationTopics.Announcement>(publish.Message).Event).BlockedBy);
         _mediator.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 

@@ -208,6 +208,6 @@ public sealed class ConversationAndInboxSpecs : Akka.TestKit.Xunit2.TestKit
 
         var published = _mediator.ReceiveN(6).Cast<Publish>().Where(publish => publish.Topic == $"conversation.{CameraChat}").ToList();
 
-        Assert.Equal(["one", "two", "three"], published.Select(publish => ((ConversationEvents.MessageSent)publish.Message).Message.Text).ToArray());
+        Assert.Equal(["one", "two", "three"], published.Select(publish => ((ConversationEvents.MessageSent)((ConversationTopics.Announcement)publish.Message).Event).Message.Text).ToArray());
     }
 }

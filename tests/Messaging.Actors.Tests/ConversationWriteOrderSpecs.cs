@@ -92,7 +92,7 @@ public sealed class ConversationWriteOrderSpecs : Akka.TestKit.Xunit2.TestKit
         chat.Tell(new SummaryAcknowledged(Seller, CameraChat, version));
         var published = await _mediator.ExpectMsgAsync<Publish>();
         Assert.Equal($"conversation.{CameraChat}", published.Topic);
-        Assert.IsType<MessageSent>(published.Message);
+        Assert.IsType<MessageSent>(Assert.IsType<ConversationTopics.Announcement>(published.Message).Event);
         Assert.Equal("Is this still available?", (await _client.ExpectMsgAsync<MessageAccepted>()).Message.Text);
     }
 

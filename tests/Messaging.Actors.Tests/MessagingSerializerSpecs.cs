@@ -57,6 +57,7 @@ public sealed class MessagingSerializerSpecs : Akka.TestKit.Xunit2.TestKit
         new ConversationReplies.MessagesLocated(CameraChat, [MessageNo(2)]),
         new ConversationReplies.TypingAccepted(true),
         new ConversationNotifications.UserTyping(CameraChat, Buyer),
+        new ConversationTopics.Announcement(ConversationTopics.User(Seller), new ConversationEvents.MessageSent(CameraChat, Question)),
         SellerView,
         Rejection.TooManyRequests("at most 60 messages per minute", TimeSpan.FromSeconds(7)),
         new InboxCommands.RecordSummary(Seller, SellerEntry),

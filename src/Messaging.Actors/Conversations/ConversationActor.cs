@@ -115,7 +115,7 @@ public sealed class ConversationActor : EntityActor
         PersistAll(decision.Events, evt =>
         {
             _state = _state.Apply(evt);
-            announcements.AddRange(ConversationTopics.For(evt, _state).Select(topic => new Publish(topic, evt)));
+            announcements.AddRange(ConversationTopics.Announce(evt, _state));
             if (--unhandled > 0)
                 return;
             JournalWritten(persistCalledAt);
@@ -143,8 +143,8 @@ public sealed class ConversationActor : EntityActor
         {
             _lastTyping[typing.UserId] = now;
             var notice = new ConversationNotifications.UserTyping(typing.ConversationId, typing.UserId);
-            foreach (var topic in ConversationTopics.For(notice, _state))
-                _mediator.Tell(new Publish(topic, notice));
+            foreach (var announcement in ConversationTopics.Announce(notice, _state))
+                _mediator.Tell(announcement);
         }
         Sender.Tell(new ConversationReplies.TypingAccepted(relay));
     }

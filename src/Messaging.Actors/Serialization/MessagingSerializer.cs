@@ -48,6 +48,7 @@ public sealed class MessagingSerializer(ExtendedActorSystem system) : Serializer
         [typeof(ConversationReplies.MessagesLocated)] = "cv-r-located",
         [typeof(ConversationReplies.TypingAccepted)] = "cv-r-typing",
         [typeof(ConversationNotifications.UserTyping)] = "cv-n-typing",
+        [typeof(ConversationTopics.Announcement)] = "cv-n-announcement",
         [typeof(ConversationSummary)] = "cv-r-summary",
         [typeof(Rejection)] = "rejection",
         // between nodes: inbox protocol
@@ -73,12 +74,26 @@ public sealed class MessagingSerializer(ExtendedActorSystem system) : Serializer
             ? manifest
             : throw new SerializationException($"{o.GetType()} has no manifest in {nameof(MessagingSerializer)}");
 
-    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options);
+    public override byte[] ToBinary(object obj) => obj is ConversationTopics.Announcement announcement
+        ? JsonSerializer.SerializeToUtf8Bytes(new AnnouncementEnvelope(
+            announcement.Topic, Manifest(announcement.Event), JsonSerializer.SerializeToElement(announcement.Event, announcement.Event.GetType(), Options)), Options)
+        : JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options);
 
-    public override object FromBinary(byte[] bytes, string manifest) =>
-        Types.TryGetValue(manifest, out var type)
-            ? JsonSerializer.Deserialize(bytes, type, Options) ?? throw new SerializationException($"Empty payload for manifest {manifest}")
-            : throw new SerializationException($"Unknown manifest {manifest}");
+    public override object FromBinary(byte[] bytes, string manifest) => Read(manifest, type => JsonSerializer.Deserialize(bytes, type, Options));
+
+    private static object Read(string manifest, Func<Type, object?> deserialize)
+    {
+        if (!Types.TryGetValue(manifest, out var type))
+            throw new SerializationException($"Unknown manifest {manifest}");
+        var value = deserialize(type == typeof(ConversationTopics.Announcement) ? typeof(AnnouncementEnvelope) : type)
+            ?? throw new SerializationException($"Empty payload for manifest {manifest}");
+        return value is AnnouncementEnvelope envelope
+            ? new ConversationTopics.Announcement(envelope.Topic, Read(envelope.Manifest, eventType => envelope.Event.Deserialize(eventType, Options)))
+            : value;
+    }
+
+    /// <summary>An announcement as written: its topic, and its event with the event's own manifest.</summary>
+    private sealed record AnnouncementEnvelope(string Topic, string Manifest, JsonElement Event);
 }
 
 public static class MessagingSerializerHostingExtensions

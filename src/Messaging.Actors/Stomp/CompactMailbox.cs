@@ -7,7 +7,7 @@ using Config = Akka.Configuration.Config;
 namespace Messaging.Actors.Stomp;
 
 /// <summary>
-/// The mailbox of the actors each connection holds: its session and its topic subscriptions. Akka's default unbounded
+/// The mailbox of the actor each connection holds, its session. Akka's default unbounded
 /// mailbox starts with a 32-slot concurrent segment (about 1 KiB) whatever the actor receives, and an idle connection's
 /// actors receive a heart-beat now and then. This one is a locked queue, empty until its first message and grown as
 /// needed: about 1 KiB less per actor (BENCHMARKS.md, "Idle connections"). Its messages come one at a time from a few

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Messaging.Actors.Conversations;
 using Messaging.Actors.Doors;
@@ -13,7 +14,12 @@ namespace Messaging.Actors.Stomp;
 /// handled one at a time in arrival order, so a client's messages are stored in the order it sent them.
 /// Knows nothing of what carries its bytes (<see cref="IStompTransport"/>).
 /// </summary>
-public sealed class StompSession : ReceiveActor, IWithTimers
+/// <remarks>
+/// A node holds one session per connection, tens of thousands when idle, so a session keeps little: it is an
+/// <see cref="UntypedActor"/> (no handler table per instance), subscribes itself to its topics (no actor per
+/// subscription), and runs one timer for all its deadlines.
+/// </remarks>
+public sealed class StompSession : UntypedActor, IWithTimers
 {
     /// <summary>Bytes from the client, as the transport received them (any split).</summary>
     public sealed record Received(ReadOnlyMemory<byte> Bytes);
@@ -32,10 +38,6 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         private ServerStopping() { }
     }
 
-    internal sealed record TopicSubscribed(string SubscriptionId, string? Receipt);
-
-    internal sealed record TopicEvent(string SubscriptionId, object Published);
-
     private sealed record Authenticated(StompFrame Connect, string Version, ValidToken? Token);
 
     /// <summary>A CONNECT whose token and heart-beat are fine, waiting for the parent to admit one more session of its user.</summary>
@@ -45,16 +47,11 @@ public sealed class StompSession : ReceiveActor, IWithTimers
 
     private sealed record AppSendCompleted(StompFrame Send, Rejection? Refusal);
 
-    private sealed class SendHeartBeat
+    /// <summary>The earliest of the session's deadlines may have come: CONNECT, token expiry, a heart-beat out, a silence check.</summary>
+    private sealed class Tick
     {
-        public static readonly SendHeartBeat Instance = new();
-        private SendHeartBeat() { }
-    }
-
-    private sealed class CheckHeartBeat
-    {
-        public static readonly CheckHeartBeat Instance = new();
-        private CheckHeartBeat() { }
+        public static readonly Tick Instance = new();
+        private Tick() { }
     }
 
     /// <summary>A check found silence: confirmed behind whatever the mailbox already holds.</summary>
@@ -63,20 +60,6 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         public static readonly ConfirmSilence Instance = new();
         private ConfirmSilence() { }
     }
-
-    private sealed class ConnectDeadline
-    {
-        public static readonly ConnectDeadline Instance = new();
-        private ConnectDeadline() { }
-    }
-
-    private sealed class TokenExpired
-    {
-        public static readonly TokenExpired Instance = new();
-        private TokenExpired() { }
-    }
-
-    private sealed record Subscription(Destination Destination, IActorRef? Subscriber);
 
     public const string ServerName = "messaging/1.0";
     private const string ReceiptHeader = "receipt";
@@ -94,9 +77,9 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     private readonly string? _upgradeToken;
     private readonly StompDecoder _decoder;
     private readonly Queue<StompFrame> _frames = new();
-    private readonly Dictionary<string, Subscription> _subscriptions = new();
+    private readonly Dictionary<string, Destination> _subscriptions = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ILoggingAdapter? _log;
     private Caller? _caller;
     private Admitting? _admitting;
     private bool _busy;
@@ -105,7 +88,15 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     private bool _receivingPaused;
     private long _messageCount;
     private TimeSpan _clientHeartBeat;
+    private TimeSpan _serverHeartBeat;
     private DateTime _lastReceived = DateTime.UtcNow;
+    private DateTime _connectDeadline;
+    private DateTime? _tokenExpires;
+    private DateTime _nextHeartBeat;
+    private DateTime _nextSilenceCheck;
+
+    /// <summary>The receipt a SUBSCRIBE asked for, sent once its topic acknowledges the subscription.</summary>
+    private string? _subscribeReceipt;
 
     public StompSession(
         IStompTransport transport, ConversationGateway gateway, TokenValidator validateToken, IActorRef mediator, StompSettings settings, MessagingMetrics metrics,
@@ -119,66 +110,12 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         _metrics = metrics;
         _upgradeToken = upgradeToken;
         _decoder = new StompDecoder(settings.Limits);
-
-        Receive<Received>(OnReceived);
-        Receive<TransportClosed>(_ => Context.Stop(Self));
-        Receive<Authenticated>(OnAuthenticated);
-        Receive<StompSessions.Admission>(OnAdmission);
-        Receive<SubscriptionChecked>(checkedSubscription =>
-        {
-            _busy = false;
-            if (checkedSubscription.Refusal is { } refusal)
-                Fail($"not allowed to subscribe to {checkedSubscription.Destination.Name}", refusal.Detail, checkedSubscription.Subscribe);
-            else
-                Subscribe(checkedSubscription.Subscribe, checkedSubscription.Destination);
-            HandleQueuedFrames();
-        });
-        Receive<TopicSubscribed>(subscribed =>
-        {
-            _busy = false;
-            Receipt(subscribed.Receipt);
-            HandleQueuedFrames();
-        });
-        Receive<TopicEvent>(OnTopicEvent);
-        Receive<AppSendCompleted>(completed =>
-        {
-            _busy = false;
-            if (completed.Refusal is { } refusal)
-                ReportError(refusal.StatusCode(), refusal.Detail, completed.Send.Header(ReceiptHeader));
-            else
-                Receipt(completed.Send.Header(ReceiptHeader));
-            HandleQueuedFrames();
-        });
-        Receive<SendHeartBeat>(_ => Write(StompEncoder.HeartBeat));
-        // Silence is measured when the session runs, so a session that was not scheduled for a while would see its
-        // client's beats only after the check: the check looks again behind them before dropping the client.
-        Receive<CheckHeartBeat>(_ =>
-        {
-            if (ClientSilent)
-                Self.Tell(ConfirmSilence.Instance);
-        });
-        Receive<ConfirmSilence>(_ =>
-        {
-            if (ClientSilent)
-                Fail("heart-beat timeout", $"nothing received for {(DateTime.UtcNow - _lastReceived).TotalSeconds:0.###} s");
-        });
-        Receive<ConnectDeadline>(_ =>
-        {
-            if (_caller is null)
-                Fail("no CONNECT frame", $"a CONNECT frame must arrive within {_settings.ConnectTimeout.TotalSeconds:0.###} s");
-        });
-        Receive<ServerStopping>(_ =>
-        {
-            // Frames not yet begun are not begun: their client hears no receipt and sends them again elsewhere.
-            _serverStopping = true;
-            _frames.Clear();
-            HandleQueuedFrames();
-        });
-        // REST refuses an expired token; a session opened with it must not outlive it either.
-        Receive<TokenExpired>(_ => Fail("token expired", "the bearer token has expired; connect again with a fresh one"));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Made on first use: most sessions never log, and an adapter per session is memory every idle connection holds.</summary>
+    private ILoggingAdapter Log => _log ??= Context.GetLogger();
 
     private bool ClientSilent => DateTime.UtcNow - _lastReceived > _clientHeartBeat * _settings.HeartBeatGrace;
 
@@ -190,8 +127,127 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _metrics.StompSessionOpened();
-        Timers.StartSingleTimer(nameof(ConnectDeadline), ConnectDeadline.Instance, _settings.ConnectTimeout);
+        _connectDeadline = DateTime.UtcNow + _settings.ConnectTimeout;
+        ScheduleTick(DateTime.UtcNow);
     }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Received received:
+                OnReceived(received);
+                break;
+            case ConversationTopics.Announcement announcement:
+                OnAnnouncement(announcement);
+                break;
+            case AppSendCompleted completed:
+                _busy = false;
+                if (completed.Refusal is { } refusal)
+                    ReportError(refusal.StatusCode(), refusal.Detail, completed.Send.Header(ReceiptHeader));
+                else
+                    Receipt(completed.Send.Header(ReceiptHeader));
+                HandleQueuedFrames();
+                break;
+            case Tick:
+                OnTick();
+                break;
+            case ConfirmSilence:
+                if (ClientSilent)
+                    Fail("heart-beat timeout", $"nothing received for {(DateTime.UtcNow - _lastReceived).TotalSeconds:0.###} s");
+                break;
+            case Authenticated authenticated:
+                OnAuthenticated(authenticated);
+                break;
+            case StompSessions.Admission admission:
+                OnAdmission(admission);
+                break;
+            case SubscriptionChecked checkedSubscription:
+                _busy = false;
+                if (checkedSubscription.Refusal is { } subscribeRefusal)
+                    Fail($"not allowed to subscribe to {checkedSubscription.Destination.Name}", subscribeRefusal.Detail, checkedSubscription.Subscribe);
+                else
+                    Subscribe(checkedSubscription.Subscribe, checkedSubscription.Destination);
+                HandleQueuedFrames();
+                break;
+            case SubscribeAck:
+                _busy = false;
+                Receipt(_subscribeReceipt);
+                _subscribeReceipt = null;
+                HandleQueuedFrames();
+                break;
+            case UnsubscribeAck:
+                break;
+            case TransportClosed:
+                Context.Stop(Self);
+                break;
+            case ServerStopping:
+                // Frames not yet begun are not begun: their client hears no receipt and sends them again elsewhere.
+                _serverStopping = true;
+                _frames.Clear();
+                HandleQueuedFrames();
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Meets whichever deadlines have come, then waits for the next. Silence is measured when the session runs, so a
+    /// session that was not scheduled for a while would see its client's beats only after the check: the check looks
+    /// again behind them before dropping the client.
+    /// </summary>
+    private void OnTick()
+    {
+        var now = DateTime.UtcNow;
+        if (_caller is null)
+        {
+            if (now >= _connectDeadline)
+                Fail("no CONNECT frame", $"a CONNECT frame must arrive within {_settings.ConnectTimeout.TotalSeconds:0.###} s");
+        }
+        // REST refuses an expired token; a session opened with it must not outlive it either.
+        else if (_tokenExpires is { } expires && now >= expires)
+            Fail("token expired", "the bearer token has expired; connect again with a fresh one");
+        else
+        {
+            if (_serverHeartBeat > TimeSpan.Zero && now >= _nextHeartBeat)
+            {
+                Write(StompEncoder.HeartBeat);
+                _nextHeartBeat = Next(_nextHeartBeat, _serverHeartBeat, now);
+            }
+            if (_clientHeartBeat > TimeSpan.Zero && now >= _nextSilenceCheck)
+            {
+                if (ClientSilent)
+                    Self.Tell(ConfirmSilence.Instance);
+                _nextSilenceCheck = Next(_nextSilenceCheck, _clientHeartBeat, now);
+            }
+        }
+        ScheduleTick(now);
+    }
+
+    /// <summary>One timer for every deadline, set for the earliest; a long one is cut to <see cref="MaxHeartBeat"/> and simply looked at again.</summary>
+    private void ScheduleTick(DateTime now)
+    {
+        if (_closing)
+            return;
+        var next = now + MaxHeartBeat;
+        if (_caller is null)
+            next = Min(next, _connectDeadline);
+        else
+        {
+            if (_tokenExpires is { } expires)
+                next = Min(next, expires);
+            if (_serverHeartBeat > TimeSpan.Zero)
+                next = Min(next, _nextHeartBeat);
+            if (_clientHeartBeat > TimeSpan.Zero)
+                next = Min(next, _nextSilenceCheck);
+        }
+        Timers.StartSingleTimer(nameof(Tick), Tick.Instance, Max(next - now, TimeSpan.Zero));
+    }
+
+    /// <summary>The next time a periodic duty is due: one period on, or one period from now if the session fell behind.</summary>
+    private static DateTime Next(DateTime due, TimeSpan period, DateTime now) => due + period > now ? due + period : now + period;
 
     /// <summary>
     /// A session that throws is stopped by its parent (<see cref="StompSessions"/>); the client is told first, when its
@@ -217,6 +273,8 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         _metrics.StompSessionClosed();
         if (_subscriptions.Count > 0)
             _metrics.StompSubscriptionsChanged(-_subscriptions.Count);
+        foreach (var topic in _subscriptions.Values.Select(destination => destination.Topic).OfType<string>().Distinct())
+            _mediator.Tell(new Unsubscribe(topic, Self));
         _stopping.Cancel();
         _stopping.Dispose();
         _transport.Close();
@@ -359,18 +417,16 @@ public sealed class StompSession : ReceiveActor, IWithTimers
             return;
         }
         _caller = token.Caller;
-        Timers.Cancel(nameof(ConnectDeadline));
-        if (token.ExpiresUtc is { } expires)
-            Timers.StartSingleTimer(nameof(TokenExpired), TokenExpired.Instance, Max(expires - DateTime.UtcNow, TimeSpan.Zero));
+        _tokenExpires = token.ExpiresUtc;
 
         var server = _settings.ServerHeartBeat;
         // Each side beats at the slower of what one offers and the other wants; zero on either side means never.
-        var outgoing = server > TimeSpan.Zero && clientWants > TimeSpan.Zero ? Max(server, clientWants) : TimeSpan.Zero;
+        _serverHeartBeat = server > TimeSpan.Zero && clientWants > TimeSpan.Zero ? Max(server, clientWants) : TimeSpan.Zero;
         _clientHeartBeat = server > TimeSpan.Zero && clientSends > TimeSpan.Zero ? Max(server, clientSends) : TimeSpan.Zero;
-        if (outgoing > TimeSpan.Zero)
-            Timers.StartPeriodicTimer(nameof(SendHeartBeat), SendHeartBeat.Instance, outgoing);
-        if (_clientHeartBeat > TimeSpan.Zero)
-            Timers.StartPeriodicTimer(nameof(CheckHeartBeat), CheckHeartBeat.Instance, _clientHeartBeat);
+        var now = DateTime.UtcNow;
+        _nextHeartBeat = now + _serverHeartBeat;
+        _nextSilenceCheck = now + _clientHeartBeat;
+        ScheduleTick(now);
 
         var milliseconds = ((long)server.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         Write(StompFrame.Create(StompCommand.Connected,
@@ -405,23 +461,28 @@ public sealed class StompSession : ReceiveActor, IWithTimers
             Subscribe(subscribe, destination);
     }
 
-    /// <summary>A subscription fed by a topic is acknowledged once the topic subscription is live, so nothing after the RECEIPT is missed.</summary>
+    /// <summary>
+    /// A subscription fed by a topic is acknowledged once the topic subscription is live, so nothing after the RECEIPT
+    /// is missed. A second subscription to a topic the session already hears needs no new topic subscription.
+    /// </summary>
     private void Subscribe(StompFrame subscribe, Destination destination)
     {
-        var id = subscribe.Header("id")!;
         var receipt = subscribe.Header(ReceiptHeader);
+        var topic = destination.Topic;
+        var newTopic = topic is not null && !HearsTopic(topic);
+        _subscriptions[subscribe.Header("id")!] = destination;
         _metrics.StompSubscriptionsChanged(1);
-        if (destination.Topic is { } topic)
+        if (newTopic)
         {
             _busy = true;
-            _subscriptions[id] = new Subscription(destination, Context.ActorOf(TopicSubscriber.PropsFor(_mediator, topic, id, receipt)));
+            _subscribeReceipt = receipt;
+            _mediator.Tell(new Subscribe(topic!, Self));
         }
         else
-        {
-            _subscriptions[id] = new Subscription(destination, null);
             Receipt(receipt);
-        }
     }
+
+    private bool HearsTopic(string topic) => _subscriptions.Values.Any(destination => destination.Topic == topic);
 
     private void HandleUnsubscribe(StompFrame unsubscribe)
     {
@@ -430,11 +491,11 @@ public sealed class StompSession : ReceiveActor, IWithTimers
             Fail("malformed UNSUBSCRIBE", "UNSUBSCRIBE needs an id header", unsubscribe);
             return;
         }
-        if (_subscriptions.Remove(id, out var subscription))
+        if (_subscriptions.Remove(id, out var destination))
         {
             _metrics.StompSubscriptionsChanged(-1);
-            if (subscription.Subscriber is { } subscriber)
-                Context.Stop(subscriber);
+            if (destination.Topic is { } topic && !HearsTopic(topic))
+                _mediator.Tell(new Unsubscribe(topic, Self));
         }
         Receipt(unsubscribe.Header(ReceiptHeader));
     }
@@ -473,21 +534,24 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         return Rejection.Invalid(problem);
     }
 
-    private void OnTopicEvent(TopicEvent topicEvent)
+    /// <summary>Every subscription fed by the topic that carried the event sees it, each as its destination shows it.</summary>
+    private void OnAnnouncement(ConversationTopics.Announcement announcement)
     {
-        if (_subscriptions.TryGetValue(topicEvent.SubscriptionId, out var subscription)
-            && StompEvents.Body(subscription.Destination.Kind, topicEvent.Published, _caller!.Id) is { } body)
-            SendMessage(topicEvent.SubscriptionId, subscription.Destination.Name, body);
+        foreach (var (id, destination) in _subscriptions)
+        {
+            if (destination.Topic == announcement.Topic && StompEvents.Body(destination.Kind, announcement.Event, _caller!.Id) is { } body)
+                SendMessage(id, destination.Name, body);
+        }
     }
 
     /// <summary>A refused SEND does not end the connection: the client hears of it on its errors queue, if it subscribed to it.</summary>
     private void ReportError(int code, string message, string? receiptId)
     {
-        var errors = _subscriptions.FirstOrDefault(subscription => subscription.Value.Destination.Kind == DestinationKind.UserErrors);
+        var errors = _subscriptions.FirstOrDefault(subscription => subscription.Value.Kind == DestinationKind.UserErrors);
         if (errors.Key is not null)
             SendMessage(errors.Key, Destination.Errors, StompEvents.Error(code, message, receiptId));
         else
-            _log.Debug("Refused SEND ({Code}: {Refusal}) not reported: no subscription to {Destination}", code, message, Destination.Errors);
+            Log.Debug("Refused SEND ({Code}: {Refusal}) not reported: no subscription to {Destination}", code, message, Destination.Errors);
     }
 
     private void SendMessage(string subscriptionId, string destination, byte[] body) =>
@@ -513,7 +577,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     {
         if (_closing)
             return;
-        _log.Debug("Closing STOMP session: {Reason} ({Detail})", message, detail);
+        Log.Debug("Closing STOMP session: {Reason} ({Detail})", message, detail);
         (string Name, string Value)[] receipt = cause?.Header(ReceiptHeader) is { } receiptId ? [("receipt-id", receiptId)] : [];
         Write(StompFrame.WithText(StompCommand.Error, detail, [("message", message), ("content-type", "text/plain"), ..receipt, ..headers]));
         Close();
@@ -534,7 +598,7 @@ public sealed class StompSession : ReceiveActor, IWithTimers
         if (_transport.TrySend(bytes))
             return;
         // The client stopped reading: dropping it keeps our memory bounded; it can reconnect.
-        _log.Info("Closing STOMP session of {UserId}: the client does not read its frames", _caller?.Id.ToString() ?? "an unauthenticated client");
+        Log.Info("Closing STOMP session of {UserId}: the client does not read its frames", _caller?.Id.ToString() ?? "an unauthenticated client");
         Close();
     }
 
@@ -573,4 +637,6 @@ public sealed class StompSession : ReceiveActor, IWithTimers
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 }

@@ -297,13 +297,13 @@ public abstract class StompSessionFixture : Akka.TestKit.Xunit2.TestKit
         return subscribe;
     }
 
-    /// <summary>SUBSCRIBE to the buyer's notification queue, acknowledged; returns the topic subscriber to publish to.</summary>
-    public IActorRef SubscribeNotifications(IActorRef session, string id = "notifications", UserId? user = null)
+    /// <summary>SUBSCRIBE to the buyer's notification queue, acknowledged; returns its topic, to publish on.</summary>
+    public TopicFeed SubscribeNotifications(IActorRef session, string id = "notifications", UserId? user = null)
     {
         Feed(session, Frame("SUBSCRIBE", "", ("id", id), ("destination", Destination.Notifications), ("receipt", $"sub-{id}")));
-        var subscriber = AcknowledgeSubscribe(ConversationTopics.User(user ?? Buyer)).Ref;
+        var subscribe = AcknowledgeSubscribe(ConversationTopics.User(user ?? Buyer));
         ExpectReceipt($"sub-{id}");
-        return subscriber;
+        return new TopicFeed(subscribe.Topic, subscribe.Ref);
     }
 
     /// <summary>SUBSCRIBE to the buyer's errors queue (no topic behind it).</summary>
@@ -313,16 +313,16 @@ public abstract class StompSessionFixture : Akka.TestKit.Xunit2.TestKit
         ExpectReceipt($"sub-{id}");
     }
 
-    /// <summary>SUBSCRIBE to the camera chat as a participant; returns the topic subscriber to publish to.</summary>
-    public IActorRef SubscribeCameraChat(IActorRef session, string id = "chat", UserId? viewer = null)
+    /// <summary>SUBSCRIBE to the camera chat as a participant; returns its topic, to publish on.</summary>
+    public TopicFeed SubscribeCameraChat(IActorRef session, string id = "chat", UserId? viewer = null)
     {
         Feed(session, Frame("SUBSCRIBE", "", ("id", id), ("destination", $"/topic/conversation.{CameraChat}"), ("receipt", $"sub-{id}")));
         var query = Conversations.ExpectMsg<ConversationQueries.GetSummary>(Wait);
         Assert.Equal(new ConversationQueries.GetSummary(CameraChat, viewer ?? Buyer), query);
         Conversations.Reply(CameraChatSummary(viewer ?? Buyer));
-        var subscriber = AcknowledgeSubscribe(ConversationTopics.Conversation(CameraChat)).Ref;
+        var subscribe = AcknowledgeSubscribe(ConversationTopics.Conversation(CameraChat));
         ExpectReceipt($"sub-{id}");
-        return subscriber;
+        return new TopicFeed(subscribe.Topic, subscribe.Ref);
     }
 
     public static ConversationSummary CameraChatSummary(UserId viewer) =>
@@ -360,4 +360,10 @@ public abstract class StompSessionFixture : Akka.TestKit.Xunit2.TestKit
 
     public static ChatMessage BuyerMessage(int n, string text) =>
         new(MessageNo(n), CameraChat, Buyer, Seller, Camera, text, T0.AddMinutes(n), false, "Jane Smith", "jane@example.com");
+}
+
+/// <summary>A topic a session subscribed to (the session itself is the subscriber), published on as a conversation does.</summary>
+public sealed record TopicFeed(string Topic, IActorRef Subscriber)
+{
+    public void Publish(object evt) => Subscriber.Tell(new ConversationTopics.Announcement(Topic, evt));
 }

@@ -56,7 +56,7 @@ public sealed class StompSessionLifecycleSpecs(ITestOutputHelper output) : Stomp
 
         ExpectTerminated(session);
         var unsubscribe = Mediator.ExpectMsg<Unsubscribe>(Wait);
-        Assert.Equal(($"user.{Buyer}", subscriber), (unsubscribe.Topic, unsubscribe.Ref));
+        Assert.Equal(($"user.{Buyer}", session), (unsubscribe.Topic, unsubscribe.Ref));
         ExpectClosed(); // PostStop closes the transport too; writing what is queued is the transport's business
     }
 
@@ -171,7 +171,7 @@ public sealed class StompSessionLifecycleSpecs(ITestOutputHelper output) : Stomp
         Transport.RefuseWrites();
         EventFilter.Exception<Exception>().Expect(0, TimeSpan.FromSeconds(2), () =>
         {
-            notifications.Tell(new MessageSent(CameraChat, SellerReply()));
+            notifications.Publish(new MessageSent(CameraChat, SellerReply()));
 
             Assert.StartsWith("MESSAGE\n", Encoding.UTF8.GetString(TransportProbe.ExpectMsg<TransportCalls.Refused>(Wait).Bytes));
             ExpectClosed();

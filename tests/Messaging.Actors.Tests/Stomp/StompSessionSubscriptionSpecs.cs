@@ -163,8 +163,8 @@ public sealed class StompSessionSubscriptionSpecs(ITestOutputHelper output) : St
 
         ExpectReceipt("bye-n");
         var unsubscribe = Mediator.ExpectMsg<Unsubscribe>(Wait);
-        Assert.Equal(($"user.{Buyer}", subscriber), (unsubscribe.Topic, unsubscribe.Ref));
-        subscriber.Tell(new MessageSent(CameraChat, SellerReply()));
+        Assert.Equal(($"user.{Buyer}", session), (unsubscribe.Topic, unsubscribe.Ref));
+        subscriber.Publish(new MessageSent(CameraChat, SellerReply()));
         ExpectNothingWritten();
     }
 
@@ -178,9 +178,45 @@ public sealed class StompSessionSubscriptionSpecs(ITestOutputHelper output) : St
         Mediator.ExpectMsg<Unsubscribe>(Wait);
 
         var subscriber = SubscribeNotifications(session, "n");
-        subscriber.Tell(new MessageSent(CameraChat, SellerReply()));
+        subscriber.Publish(new MessageSent(CameraChat, SellerReply()));
 
         ExpectMessage("n", Destination.Notifications);
+    }
+
+    [Fact]
+    public void Second_subscription_to_a_topic_is_receipted_at_once_and_both_see_its_events()
+    {
+        var session = ConnectedSession();
+        var notifications = SubscribeNotifications(session, "n1");
+        Assert.Equal(session, notifications.Subscriber); // the session hears its topics itself
+
+        Feed(session, Frame("SUBSCRIBE", "", ("id", "n2"), ("destination", Destination.Notifications), ("receipt", "sub-n2")));
+        ExpectReceipt("sub-n2");
+        Mediator.ExpectNoMsg(Quiet);
+        notifications.Publish(new MessageSent(CameraChat, SellerReply()));
+
+        ExpectMessage("n1", Destination.Notifications, messageId: "1");
+        ExpectMessage("n2", Destination.Notifications, messageId: "2");
+    }
+
+    [Fact]
+    public void Topic_is_left_when_its_last_subscription_ends()
+    {
+        var session = ConnectedSession();
+        var notifications = SubscribeNotifications(session, "n1");
+        Feed(session, Frame("SUBSCRIBE", "", ("id", "n2"), ("destination", Destination.Notifications), ("receipt", "sub-n2")));
+        ExpectReceipt("sub-n2");
+
+        Feed(session, Frame("UNSUBSCRIBE", "", ("id", "n1"), ("receipt", "bye-n1")));
+        ExpectReceipt("bye-n1");
+        Mediator.ExpectNoMsg(Quiet);
+        notifications.Publish(new MessageSent(CameraChat, SellerReply()));
+        ExpectMessage("n2", Destination.Notifications);
+
+        Feed(session, Frame("UNSUBSCRIBE", "", ("id", "n2"), ("receipt", "bye-n2")));
+        ExpectReceipt("bye-n2");
+        var unsubscribe = Mediator.ExpectMsg<Unsubscribe>(Wait);
+        Assert.Equal(($"user.{Buyer}", session), (unsubscribe.Topic, unsubscribe.Ref));
     }
 
     [Fact]
@@ -202,7 +238,7 @@ public sealed class StompSessionSubscriptionSpecs(ITestOutputHelper output) : St
         var session = ConnectedSession();
         var subscriber = SubscribeCameraChat(session, "chat-1");
 
-        subscriber.Tell(new MessageSent(CameraChat, SellerReply()));
+        subscriber.Publish(new MessageSent(CameraChat, SellerReply()));
 
         var message = ExpectFrame(StompCommand.Message);
         Assert.Equal(
@@ -222,7 +258,7 @@ public sealed class StompSessionSubscriptionSpecs(ITestOutputHelper output) : St
         var session = ConnectedSession();
         var subscriber = SubscribeNotifications(session, "n");
 
-        subscriber.Tell(new MessageSent(CameraChat, SellerReply()));
+        subscriber.Publish(new MessageSent(CameraChat, SellerReply()));
 
         Assert.Equal(
             $$$"""{"type":"NEW_MESSAGE","conversationId":"{{{CameraChat}}}","message":{"id":"{{{MessageNo(1)}}}","text":"Yes, still available!","senderId":"{{{Seller}}}","senderName":"John Doe"}}""",
@@ -235,7 +271,7 @@ public sealed class StompSessionSubscriptionSpecs(ITestOutputHelper output) : St
         var session = ConnectedSession();
         var subscriber = SubscribeCameraChat(session);
 
-        subscriber.Tell(new MessageSent(CameraChat, SellerReply() with { ProductId = null, SenderEmail = null }));
+        subscriber.Publish(new MessageSent(CameraChat, SellerReply() with { ProductId = null, SenderEmail = null }));
 
         var body = ExpectMessage("chat", CameraChatDestination);
         Assert.Contains("\"productId\":null", body);
@@ -250,11 +286,11 @@ public sealed class StompSessionSubscriptionSpecs(ITestOutputHelper output) : St
         var notifications = SubscribeNotifications(session, "n");
         var sent = new MessageSent(CameraChat, SellerReply());
 
-        chat.Tell(sent);
+        chat.Publish(sent);
         ExpectMessage("chat", CameraChatDestination, messageId: "1");
-        notifications.Tell(sent);
+        notifications.Publish(sent);
         ExpectMessage("n", Destination.Notifications, messageId: "2");
-        chat.Tell(new MessageSent(CameraChat, SellerReply(2, "Still here")));
+        chat.Publish(new MessageSent(CameraChat, SellerReply(2, "Still here")));
         Assert.Contains("\"text\":\"Still here\"", ExpectMessage("chat", CameraChatDestination, messageId: "3"));
     }
 
@@ -267,9 +303,9 @@ public sealed class StompSessionSubscriptionSpecs(ITestOutputHelper output) : St
         var read = new MessagesRead(CameraChat, Seller, [MessageNo(1), MessageNo(2)], T0.AddMinutes(6));
         var expected = $$"""{"type":"MESSAGE_READ","conversationId":"{{CameraChat}}","messageIds":["{{MessageNo(1)}}","{{MessageNo(2)}}"],"userId":"{{Seller}}"}""";
 
-        notifications.Tell(read);
+        notifications.Publish(read);
         Assert.Equal(expected, ExpectMessage("n", Destination.Notifications));
-        chat.Tell(read);
+        chat.Publish(read);
         Assert.Equal(expected, ExpectMessage("chat", CameraChatDestination));
     }
 
@@ -282,9 +318,9 @@ public sealed class StompSessionSubscriptionSpecs(ITestOutputHelper output) : St
         var typing = new ConversationNotifications.UserTyping(CameraChat, Seller);
         var expected = $$"""{"type":"USER_TYPING","conversationId":"{{CameraChat}}","userId":"{{Seller}}"}""";
 
-        chat.Tell(typing);
+        chat.Publish(typing);
         Assert.Equal(expected, ExpectMessage("chat", CameraChatDestination));
-        notifications.Tell(typing);
+        notifications.Publish(typing);
         Assert.Equal(expected, ExpectMessage("n", Destination.Notifications));
     }
 
@@ -294,11 +330,11 @@ public sealed class StompSessionSubscriptionSpecs(ITestOutputHelper output) : St
         var session = ConnectedSession();
         var chat = SubscribeCameraChat(session, "chat");
 
-        chat.Tell(new ConversationNotifications.UserTyping(CameraChat, Buyer));
+        chat.Publish(new ConversationNotifications.UserTyping(CameraChat, Buyer));
         ExpectNothingWritten();
 
         // Still subscribed: the other participant's typing comes through.
-        chat.Tell(new ConversationNotifications.UserTyping(CameraChat, Seller));
+        chat.Publish(new ConversationNotifications.UserTyping(CameraChat, Seller));
         ExpectMessage("chat", CameraChatDestination, messageId: "1");
     }
 
@@ -308,12 +344,12 @@ public sealed class StompSessionSubscriptionSpecs(ITestOutputHelper output) : St
         var session = ConnectedSession();
         var notifications = SubscribeNotifications(session, "n");
 
-        notifications.Tell(new ConversationBlocked(CameraChat, Seller, T0));
+        notifications.Publish(new ConversationBlocked(CameraChat, Seller, T0));
         Assert.Equal(
             $$"""{"type":"CONVERSATION_BLOCKED","conversationId":"{{CameraChat}}","blockedBy":"{{Seller}}"}""",
             ExpectMessage("n", Destination.Notifications));
 
-        notifications.Tell(new ConversationUnblocked(CameraChat, Seller, T0.AddMinutes(1)));
+        notifications.Publish(new ConversationUnblocked(CameraChat, Seller, T0.AddMinutes(1)));
         Assert.Equal(
             $$"""{"type":"CONVERSATION_UNBLOCKED","conversationId":"{{CameraChat}}","blockedBy":"{{Seller}}"}""",
             ExpectMessage("n", Destination.Notifications));
@@ -325,9 +361,9 @@ public sealed class StompSessionSubscriptionSpecs(ITestOutputHelper output) : St
         var session = ConnectedSession();
         var chat = SubscribeCameraChat(session, "chat");
 
-        chat.Tell(new ConversationBlocked(CameraChat, Seller, T0));
-        chat.Tell(new ConversationStarted(CameraChat, Camera, Seller, Buyer, T0));
-        chat.Tell("something else entirely");
+        chat.Publish(new ConversationBlocked(CameraChat, Seller, T0));
+        chat.Publish(new ConversationStarted(CameraChat, Camera, Seller, Buyer, T0));
+        chat.Publish("something else entirely");
 
         ExpectNothingWritten();
         Assert.False(Transport.IsClosed);
