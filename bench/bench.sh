@@ -15,6 +15,7 @@
 #              BENCH_IDLE_USERS connections of the idle runs (default 2000)
 #              BENCH_PGBENCH_SECONDS (20), BENCH_PORT (5055), BENCH_RELAY_PORT (5056), BENCH_MESSAGES_PER_MINUTE (1000000)
 #              BENCH_DATABASE  connection string of the server, the generator and pgbench (default: messaging_bench on localhost)
+#              BENCH_SERVER_ENV extra environment of the server only, as NAME=value words (e.g. DOTNET_gcServer=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -99,7 +100,7 @@ start_server() {
   ASPNETCORE_ENVIRONMENT=Development Messaging__Store=postgres \
     ConnectionStrings__Messaging="$database" Messaging__StoreConnections=75 \
     Messaging__MessagesPerMinute="$messages_per_minute" \
-    Logging__LogLevel__Default=Warning akka__loglevel=WARNING \
+    Logging__LogLevel__Default=Warning akka__loglevel=WARNING env ${BENCH_SERVER_ENV:-} \
     dotnet "$server_dll" --urls "http://127.0.0.1:$port" >"$logs/server-$1.log" 2>&1 &
   server_pid=$!
   wait_healthy "http://127.0.0.1:$port" "$server_pid"
