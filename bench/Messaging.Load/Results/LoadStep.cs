@@ -1,3 +1,4 @@
+using Messaging.Load.Measuring;
 namespace Messaging.Load.Results;
 
 /// <summary>One open-loop run at one offered rate, measured after its warm-up.</summary>
@@ -38,5 +39,9 @@ public sealed record LoadStep(
     public bool Sustains(double p99LimitMs) => Sent > 0 && Delivered == Sent && Refused == 0 && Delivery.P99Ms < p99LimitMs;
 }
 
-/// <summary>Latency of REST reads made at a low steady rate beside the load, by endpoint, and the failed ones by status.</summary>
-public sealed record HttpFigures(IReadOnlyDictionary<string, LatencySummary> Latency, IReadOnlyDictionary<string, long> Failures);
+/// <summary>
+/// Latency of REST reads made at a low steady rate beside the load, by endpoint, and the failed ones by status; for
+/// endpoints whose route the probe knew, the server's own timing of the same requests (<see cref="ServerHistogram"/>).
+/// </summary>
+public sealed record HttpFigures(
+    IReadOnlyDictionary<string, LatencySummary> Latency, IReadOnlyDictionary<string, long> Failures, IReadOnlyDictionary<string, ServerHistogram>? ServerSide = null);

@@ -1,3 +1,5 @@
+using Messaging.Load.Measuring;
+
 namespace Messaging.Load.Results;
 
 /// <summary>The JSON result file of one command: what ran, against what, and its figures.</summary>
@@ -29,8 +31,9 @@ public sealed record IdleFigures(int Connections, int Open, double HeartBeatSeco
 /// <param name="Conversations">Conversations of the one user, one per other user who wrote to it.</param>
 /// <param name="Listed">Entries in its <c>GET /api/conversations</c> at the end.</param>
 /// <param name="Delivered">Of the opening messages, how many reached the user's notifications.</param>
-/// <param name="List">Latency of its <c>GET /api/conversations</c> under the other load.</param>
-public sealed record InboxFigures(int Conversations, int Listed, long Delivered, LatencySummary List);
+/// <param name="List">Latency of its <c>GET /api/conversations</c> under the other load, as the generator saw it.</param>
+/// <param name="ServerList">The same reads as the server timed them (null when it exports no metrics).</param>
+public sealed record InboxFigures(int Conversations, int Listed, long Delivered, LatencySummary List, ServerHistogram? ServerList = null);
 
 /// <param name="Script">The pgbench script's file name without extension.</param>
 /// <param name="LatencyAverageMs">pgbench's own average latency of one script run.</param>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Messaging.Load.Measuring;
 
 namespace Messaging.Load.Results;
 
@@ -16,11 +17,20 @@ public static class SummaryLine
             { Idle: { } idle } => Invariant(
                 $"{idle.Connections} idle connections ({idle.Open} still open, {idle.Disconnects} dropped, heart-beat {idle.HeartBeatSeconds:0.#} s): server RSS {idle.RssIdleMiB:0.#} -> {idle.RssLoadedMiB:0.#} MiB, {idle.KibPerConnection:0.#} KiB per connection"),
             { Inbox: { } inbox } => Invariant(
-                $"1 user with {inbox.Conversations} conversations ({inbox.Listed} listed, {inbox.Delivered} opening messages delivered): GET /api/conversations p50 {inbox.List.P50Ms:0.###} p99 {inbox.List.P99Ms:0.###} max {inbox.List.MaxMs:0.###} ms while ")
+                $"1 user with {inbox.Conversations} conversations ({inbox.Listed} listed, {inbox.Delivered} opening messages delivered): GET /api/conversations p50 {inbox.List.P50Ms:0.###} p99 {inbox.List.P99Ms:0.###} max {inbox.List.MaxMs:0.###} ms{ServerTimed(inbox.ServerList)} while ")
                 + string.Join("; ", result.Steps.Select(Step)),
             { Scenario: "throughput" } => Throughput(result),
             _ => string.Join("; ", result.Steps.Select(Step)),
         };
+    }
+
+    /// <summary>The server's own timing of the same reads, as its histogram's bucket bounds allow.</summary>
+    private static string ServerTimed(ServerHistogram? histogram)
+    {
+        if (histogram is not { Count: > 0 })
+            return "";
+        var p99 = histogram.UpperBoundMs(0.99) is { } bound ? Invariant($"<= {bound:0.###} ms") : "past the last bucket";
+        return Invariant($" (server-timed: {histogram.Count} reads, mean {histogram.MeanMs:0.###} ms, p99 {p99})");
     }
 
     public static string Step(LoadStep step)

@@ -1,14 +1,18 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using Messaging.Load.Measuring;
 using Messaging.Load.Recording;
 using Messaging.Load.Results;
 using Messaging.Load.Scheduling;
 
 namespace Messaging.Load.Scenarios;
 
-/// <summary>One REST read a probe makes in turn with the others: an endpoint name for the figures, the path, whose token.</summary>
-public sealed record HttpRead(string Endpoint, string PathAndQuery, string Token);
+/// <summary>
+/// One REST read a probe makes in turn with the others: an endpoint name for the figures, the path, whose token, and
+/// the route's template as the server's metrics label it (when given, the server's own timing is read beside ours).
+/// </summary>
+public sealed record HttpRead(string Endpoint, string PathAndQuery, string Token, string? ServerRoute = null);
 
 /// <summary>
 /// REST reads at a low steady rate beside the load, scheduled open loop like the sends: a read's latency runs from the
@@ -18,9 +22,15 @@ public sealed class HttpProbe(HttpClient http, IReadOnlyList<HttpRead> reads, do
 {
     private readonly ConcurrentDictionary<string, LatencyHistogram> _latency = new();
     private readonly ConcurrentDictionary<string, long> _failures = new();
+    private readonly Dictionary<string, ServerHistogram> _serverSide = new();
+
+    /// <summary>Where the server exports its metrics (its default <c>Metrics:Path</c>).</summary>
+    private const string MetricsPath = "/metrics";
 
     public async Task RunAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
+        var timed = reads.Where(read => read.ServerRoute is not null).ToList();
+        var before = timed.Count > 0 ? await ScrapeAsync(cancellationToken) : null;
         var schedule = SendSchedule.AtRate(rate, duration, reads.Count);
         var start = clock.GetTimestamp();
         var pending = new List<Task>();
@@ -28,11 +38,34 @@ public sealed class HttpProbe(HttpClient http, IReadOnlyList<HttpRead> reads, do
             (index, reader) => pending.Add(ReadAsync(reads[reader], schedule.DueTimestamp(start, index, clock.TimestampFrequency), cancellationToken)),
             cancellationToken);
         await Task.WhenAll(pending);
+        if (before is not null && await ScrapeAsync(cancellationToken) is { } after)
+        {
+            foreach (var read in timed)
+            {
+                if (ServerHistogram.Between(before, after, read.ServerRoute!) is { } histogram)
+                    _serverSide[read.Endpoint] = histogram;
+            }
+        }
     }
 
     public HttpFigures Figures() => new(
         new SortedDictionary<string, LatencySummary>(_latency.ToDictionary(entry => entry.Key, entry => entry.Value.Summary())),
-        new SortedDictionary<string, long>(_failures));
+        new SortedDictionary<string, long>(_failures),
+        new SortedDictionary<string, ServerHistogram>(_serverSide));
+
+    /// <summary>The server's metrics, or null when it exports none (<c>Metrics:Enabled</c> false) or could not answer.</summary>
+    private async Task<string?> ScrapeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(MetricsPath, cancellationToken);
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(cancellationToken) : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
 
     private async Task ReadAsync(HttpRead read, long due, CancellationToken cancellationToken)
     {

@@ -42,13 +42,14 @@ public sealed class InboxScenario(ScenarioContext context, int conversations, do
             (opened.Refusals.Count > 0 ? $"; refused: {string.Join(", ", opened.Refusals.Select(refusal => $"{refusal.Value} x {refusal.Key}"))}" : ""));
 
         await using var pairs = await context.OpenPairsAsync(chatting, cancellationToken);
-        var probe = new HttpProbe(context.Http, [new HttpRead(ListEndpoint, "/api/conversations", owner.Token)], settings.HttpRate, context.Clock, context.Driver);
+        var probe = new HttpProbe(context.Http, [new HttpRead(ListEndpoint, "/api/conversations", owner.Token, ServerRoute: "/api/conversations/")], settings.HttpRate, context.Clock, context.Driver);
         var step = await context.Runner(pairs.Market).MeasureAsync(
             new LoadPlan(pairs.Routes, chatting.Count, pairs.Conversations,
                 SendSchedule.AtRate(rate, settings.Warmup, chatting.Count), SendSchedule.AtRate(rate, settings.Duration, chatting.Count), settings.Drain),
             probe, cancellationToken);
         var listed = await context.Rest.CountConversationsAsync(owner, cancellationToken);
         var list = step.Http?.Latency.GetValueOrDefault(ListEndpoint) ?? LatencySummary.Empty;
-        return context.Result("inbox", [step], result => result with { Inbox = new InboxFigures(conversations, listed, opened.DeliveredCount, list) });
+        var serverList = step.Http?.ServerSide?.GetValueOrDefault(ListEndpoint);
+        return context.Result("inbox", [step], result => result with { Inbox = new InboxFigures(conversations, listed, opened.DeliveredCount, list, serverList) });
     }
 }

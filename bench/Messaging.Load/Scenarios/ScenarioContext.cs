@@ -76,8 +76,8 @@ public sealed class ScenarioContext : IDisposable
             return null;
         var reads = Enumerable.Range(0, Math.Min(readers, pairs.Conversations)).SelectMany(pair => new[]
         {
-            new HttpRead("GET /api/conversations", "/api/conversations", pairs.Market.Users[2 * pair].Token),
-            new HttpRead("GET /api/messages", $"/api/messages?conversationId={pairs.ConversationIds[pair]}", pairs.Market.Users[2 * pair + 1].Token),
+            new HttpRead("GET /api/conversations", "/api/conversations", pairs.Market.Users[2 * pair].Token, ServerRoute: "/api/conversations/"),
+            new HttpRead("GET /api/messages", $"/api/messages?conversationId={pairs.ConversationIds[pair]}", pairs.Market.Users[2 * pair + 1].Token, ServerRoute: "/api/messages/"),
         }).ToArray();
         return new HttpProbe(Http, reads, Settings.HttpRate, Clock, Driver);
     }
