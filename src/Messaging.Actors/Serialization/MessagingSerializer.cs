@@ -79,18 +79,20 @@ public sealed class MessagingSerializer(ExtendedActorSystem system) : Serializer
             announcement.Topic, Manifest(announcement.Event), JsonSerializer.SerializeToElement(announcement.Event, announcement.Event.GetType(), Options)), Options)
         : JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options);
 
-    public override object FromBinary(byte[] bytes, string manifest) => Read(manifest, type => JsonSerializer.Deserialize(bytes, type, Options));
-
-    private static object Read(string manifest, Func<Type, object?> deserialize)
+    public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (!Types.TryGetValue(manifest, out var type))
-            throw new SerializationException($"Unknown manifest {manifest}");
-        var value = deserialize(type == typeof(ConversationTopics.Announcement) ? typeof(AnnouncementEnvelope) : type)
-            ?? throw new SerializationException($"Empty payload for manifest {manifest}");
-        return value is AnnouncementEnvelope envelope
-            ? new ConversationTopics.Announcement(envelope.Topic, Read(envelope.Manifest, eventType => envelope.Event.Deserialize(eventType, Options)))
-            : value;
+        var type = TypeOf(manifest);
+        if (type != typeof(ConversationTopics.Announcement))
+            return JsonSerializer.Deserialize(bytes, type, Options) ?? throw EmptyPayload(manifest);
+        var envelope = JsonSerializer.Deserialize<AnnouncementEnvelope>(bytes, Options) ?? throw EmptyPayload(manifest);
+        return new ConversationTopics.Announcement(
+            envelope.Topic, envelope.Event.Deserialize(TypeOf(envelope.Manifest), Options) ?? throw EmptyPayload(envelope.Manifest));
     }
+
+    private static Type TypeOf(string manifest) =>
+        Types.TryGetValue(manifest, out var type) ? type : throw new SerializationException($"Unknown manifest {manifest}");
+
+    private static SerializationException EmptyPayload(string manifest) => new($"Empty payload for manifest {manifest}");
 
     /// <summary>An announcement as written: its topic, and its event with the event's own manifest.</summary>
     private sealed record AnnouncementEnvelope(string Topic, string Manifest, JsonElement Event);
