@@ -142,12 +142,7 @@ public sealed class StompSession : UntypedActor, IWithTimers
                 OnAnnouncement(announcement);
                 break;
             case AppSendCompleted completed:
-                _busy = false;
-                if (completed.Refusal is { } refusal)
-                    ReportError(refusal.StatusCode(), refusal.Detail, completed.Send.Header(ReceiptHeader));
-                else
-                    Receipt(completed.Send.Header(ReceiptHeader));
-                HandleQueuedFrames();
+                OnSendCompleted(completed);
                 break;
             case Tick:
                 OnTick();
@@ -163,18 +158,10 @@ public sealed class StompSession : UntypedActor, IWithTimers
                 OnAdmission(admission);
                 break;
             case SubscriptionChecked checkedSubscription:
-                _busy = false;
-                if (checkedSubscription.Refusal is { } subscribeRefusal)
-                    Fail($"not allowed to subscribe to {checkedSubscription.Destination.Name}", subscribeRefusal.Detail, checkedSubscription.Subscribe);
-                else
-                    Subscribe(checkedSubscription.Subscribe, checkedSubscription.Destination);
-                HandleQueuedFrames();
+                OnSubscriptionChecked(checkedSubscription);
                 break;
             case SubscribeAck:
-                _busy = false;
-                Receipt(_subscribeReceipt);
-                _subscribeReceipt = null;
-                HandleQueuedFrames();
+                OnTopicSubscribed();
                 break;
             case UnsubscribeAck:
                 break;
@@ -191,6 +178,36 @@ public sealed class StompSession : UntypedActor, IWithTimers
                 Unhandled(message);
                 break;
         }
+    }
+
+    /// <summary>The SEND in hand is answered: a receipt, or the refusal on the errors queue; the next frame may begin.</summary>
+    private void OnSendCompleted(AppSendCompleted completed)
+    {
+        _busy = false;
+        if (completed.Refusal is { } refusal)
+            ReportError(refusal.StatusCode(), refusal.Detail, completed.Send.Header(ReceiptHeader));
+        else
+            Receipt(completed.Send.Header(ReceiptHeader));
+        HandleQueuedFrames();
+    }
+
+    private void OnSubscriptionChecked(SubscriptionChecked checkedSubscription)
+    {
+        _busy = false;
+        if (checkedSubscription.Refusal is { } refusal)
+            Fail($"not allowed to subscribe to {checkedSubscription.Destination.Name}", refusal.Detail, checkedSubscription.Subscribe);
+        else
+            Subscribe(checkedSubscription.Subscribe, checkedSubscription.Destination);
+        HandleQueuedFrames();
+    }
+
+    /// <summary>The topic of the SUBSCRIBE in hand is live: its receipt goes out now, so nothing after it is missed.</summary>
+    private void OnTopicSubscribed()
+    {
+        _busy = false;
+        Receipt(_subscribeReceipt);
+        _subscribeReceipt = null;
+        HandleQueuedFrames();
     }
 
     /// <summary>
