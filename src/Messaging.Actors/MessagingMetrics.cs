@@ -36,10 +36,11 @@ public sealed class MessagingMetrics
     private readonly UpDownCounter<long> _stompSessions;
     private readonly UpDownCounter<long> _stompSubscriptions;
     private readonly Counter<long> _rateLimited;
+    private readonly Meter _meter;
 
     public MessagingMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(MeterName);
+        var meter = _meter = meters.Create(MeterName);
         var latency = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBoundaries };
         _accepted = meter.CreateCounter<long>("messaging.messages.accepted", "{message}",
             "Sends answered with the stored message (retries with a known clientMessageId included)");
@@ -59,6 +60,16 @@ public sealed class MessagingMetrics
             "STOMP subscriptions held by the sessions of this node");
         _rateLimited = meter.CreateCounter<long>("messaging.rate_limit.refusals", "{request}",
             "Requests refused by a user's rate limit");
+    }
+
+    /// <summary>Reports the sends <paramref name="gate"/> holds and the most it admits now; returns the gate.</summary>
+    public AdmissionGate ObserveSendAdmission(AdmissionGate gate)
+    {
+        _meter.CreateObservableGauge("messaging.sends.in_flight", () => gate.InFlight, "{message}",
+            "Sends admitted on this node and not yet answered");
+        _meter.CreateObservableGauge("messaging.sends.admission_limit", () => gate.Limit, "{message}",
+            "The most sends this node admits at once now; it falls while sends take longer than Messaging:SendLatencyTarget");
+        return gate;
     }
 
     public void SendAccepted(Door door, long startedAt)

@@ -44,8 +44,8 @@ public sealed record MessagingSettings
     public int MaxSendsInFlight { get; init; } = 1000;
 
     /// <summary>
-    /// How long a send may take inside the node (from the door to the durable, acknowledged write) before the node admits
-    /// fewer, while it holds at least half as many sends as it admits.
+    /// How long a send may take inside the node (from the door to the durable, acknowledged write): while more than a
+    /// tenth of recent sends take longer, and the node holds at least half as many sends as it admits, it admits fewer.
     /// </summary>
     public TimeSpan SendLatencyTarget { get; init; } = TimeSpan.FromMilliseconds(100);
 

@@ -42,6 +42,7 @@ builder.Services
     .AddSingleton(jwt)
     .AddSingleton<WarmStart>()
     .AddHostedService(services => services.GetRequiredService<WarmStart>())
+    .AddSingleton(services => services.GetRequiredService<MessagingMetrics>().ObserveSendAdmission(AdmissionGate.ForSends(settings)))
     .AddSingleton<ConversationGateway>()
     .AddMemoryCache()
     .AddProblemDetails()

@@ -30,6 +30,7 @@ public sealed class WarmStart(
     IRequiredActor<ConversationActor> conversations,
     IRequiredActor<UserInboxActor> inboxes,
     IDirectory directory,
+    AdmissionGate sends,
     MessagingSettings settings,
     MessagingMetrics metrics,
     JwtSettings jwt,
@@ -84,7 +85,7 @@ public sealed class WarmStart(
     private async Task RunHotPaths(CancellationToken cancellationToken)
     {
         var (buyer, seller) = (ReservedUser(), ReservedUser());
-        var gateway = new ConversationGateway(conversations, inboxes, new ReservedUsersDirectory(directory, [buyer, seller]), settings, metrics);
+        var gateway = new ConversationGateway(conversations, inboxes, new ReservedUsersDirectory(directory, [buyer, seller]), sends, settings, metrics);
         var sent = await gateway.Send(new Caller(buyer, "Warm-up", null), new SendMessageRequest(null, seller.ToString(), null, "warm-up", Guid.NewGuid().ToString()), Door.Rest, cancellationToken);
         var message = sent.Value ?? throw new InvalidOperationException($"the warm-up send was refused: {sent.Rejection?.Detail}");
         if (jwt.SigningKey is not null && LocalAddress() is { } address)

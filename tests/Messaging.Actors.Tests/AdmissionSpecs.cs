@@ -56,12 +56,31 @@ public sealed class AdmissionGateSpecs
     {
         var gate = Gate(100);
 
-        Work(gate, 50, TimeSpan.FromMilliseconds(150));
+        Work(gate, 70, TimeSpan.FromMilliseconds(150));
 
-        Assert.Equal(90, gate.Limit); // fifty slow finishes at the same moment count once
-        Work(gate, 50, TimeSpan.FromMilliseconds(150));
+        Assert.Equal(90, gate.Limit); // seventy slow finishes at the same moment count once
+        Work(gate, 70, TimeSpan.FromMilliseconds(150));
         Assert.Equal(81, gate.Limit);
         Assert.Equal(81, Enumerable.Range(0, 100).Count(_ => gate.TryEnter() is not null));
+    }
+
+    [Fact]
+    public void A_slow_finish_among_recent_work_mostly_within_the_target_leaves_the_limit_as_it_is()
+    {
+        var gate = Gate(100);
+
+        for (var round = 0; round < 20; round++)
+        {
+            // Five sends stall while the node holds all it admits, among ninety-five quick ones.
+            var stalled = Enumerable.Range(0, 5).Select(_ => gate.TryEnter()!).ToList();
+            _clock.Advance(TimeSpan.FromMilliseconds(140));
+            var quick = Enumerable.Range(0, 95).Select(_ => gate.TryEnter()!).ToList();
+            _clock.Advance(TimeSpan.FromMilliseconds(10));
+            stalled.ForEach(ticket => ticket.Dispose());
+            quick.ForEach(ticket => ticket.Dispose());
+        }
+
+        Assert.Equal(100, gate.Limit);
     }
 
     [Fact]
@@ -88,16 +107,43 @@ public sealed class AdmissionGateSpecs
     }
 
     [Fact]
-    public void Work_within_the_target_raises_the_limit_again_up_to_the_ceiling()
+    public void Work_within_the_target_raises_the_limit_by_one_for_every_limits_worth_of_it()
     {
         var gate = Gate(100);
-        Work(gate, 50, TimeSpan.FromMilliseconds(150));
+        Work(gate, 70, TimeSpan.FromMilliseconds(150));
         Assert.Equal(90, gate.Limit);
 
-        Work(gate, 5, TimeSpan.FromMilliseconds(10));
-        Assert.Equal(95, gate.Limit);
-        Work(gate, 50, TimeSpan.FromMilliseconds(10));
+        Work(gate, 89, TimeSpan.FromMilliseconds(10));
+        Assert.Equal(90, gate.Limit);
+        Work(gate, 1, TimeSpan.FromMilliseconds(10));
+        Assert.Equal(91, gate.Limit);
+        Work(gate, 91, TimeSpan.FromMilliseconds(10));
+        Assert.Equal(92, gate.Limit);
+    }
+
+    [Fact]
+    public void Work_within_the_target_raises_the_limit_no_further_than_the_ceiling()
+    {
+        var gate = Gate(100);
+        Work(gate, 70, TimeSpan.FromMilliseconds(150));
+
+        for (var round = 0; round < 20; round++)
+            Work(gate, gate.Limit, TimeSpan.FromMilliseconds(10));
+
         Assert.Equal(100, gate.Limit);
+        Assert.Equal(100, Enumerable.Range(0, 101).Count(_ => gate.TryEnter() is not null));
+    }
+
+    [Fact]
+    public void A_slow_interval_starts_the_count_towards_the_next_raise_again()
+    {
+        var gate = Gate(100);
+        Work(gate, 60, TimeSpan.FromMilliseconds(10));
+
+        Work(gate, 70, TimeSpan.FromMilliseconds(150));
+        Work(gate, 89, TimeSpan.FromMilliseconds(10));
+
+        Assert.Equal(90, gate.Limit);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Messaging.Actors;
 using Messaging.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 
@@ -95,6 +96,18 @@ public sealed partial class MetricsTests : IAsyncLifetime
 
         Assert.True(new Series("messaging_entities_active", ("messaging_entity_type", "conversation")).ValueIn(text) >= 1);
         Assert.True(new Series("messaging_entities_active", ("messaging_entity_type", "inbox")).ValueIn(text) >= 2);
+    }
+
+    [Fact]
+    public async Task Sends_in_flight_and_the_admission_limit_are_gauges_none_and_the_ceiling_on_an_idle_node()
+    {
+        var alice = await _host.CreateUser();
+        await alice.SendTo(await _host.CreateUser(), "answered before the scrape");
+
+        var text = await Scrape();
+
+        Assert.Equal(0, new Series("messaging_sends_in_flight").ValueIn(text));
+        Assert.Equal(new MessagingSettings().MaxSendsInFlight, new Series("messaging_sends_admission_limit").ValueIn(text));
     }
 
     [Fact]

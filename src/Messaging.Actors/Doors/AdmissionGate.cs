@@ -4,15 +4,22 @@ namespace Messaging.Actors.Doors;
 /// Counts the work a node has in hand and refuses more past a limit, so overload is answered at once with "busy,
 /// retry" rather than by queues that make every caller slow. The limit adapts to how long the work takes
 /// (additive increase, multiplicative decrease, as TCP does): while work finishes within <c>latencyTarget</c> the
-/// limit grows towards <c>ceiling</c>; when it takes longer, the limit shrinks by a tenth (at most once per target
-/// interval, so one slow burst counts once), down to <c>floor</c>. Under overload the node then holds only as much
-/// as it finishes within the target, and what it accepts stays fast. Slow work lowers the limit only while the node
-/// holds at least half of it: a few slow sends (say, a hundred new conversations a second for one busy recipient) are a
-/// slow path, not a full node, and refusing others would not make them faster.
+/// limit grows by one for every limit's worth of finished work, towards <c>ceiling</c>; once more than a tenth of the
+/// recent work (an average over about the last hundred) took longer, each slow finish shrinks the limit by a tenth,
+/// at most once per target interval (so one slow burst counts once), down to <c>floor</c>. Under overload the node
+/// then holds only as much as it finishes within the target, and what it accepts stays fast. Slow work lowers the
+/// limit only while the node holds at least half of it: a few slow sends (say, a hundred new conversations a second
+/// for one busy recipient) are a slow path, not a full node, and refusing others would not make them faster.
+/// Both rules were measured (BENCHMARKS.md, "Admission under overload"): growing by one for every finished send
+/// outran the decrease, and at twice its capacity a node accepted sends that waited 400 ms; shrinking on any one slow
+/// finish made the limit fall after a short stall at a rate the node sustains, and refuse sends from then on.
 /// </summary>
 public sealed class AdmissionGate
 {
     private const double Decrease = 0.9;
+    private const double SlowShareLimit = 0.1;
+    /// <summary>The weight of one finish in the average share of slow ones: about the last hundred count.</summary>
+    private const double SlowShareWeight = 0.01;
 
     private readonly int _floor;
     private readonly int _ceiling;
@@ -21,6 +28,10 @@ public sealed class AdmissionGate
     private readonly Lock _lock = new();
     private double _limit;
     private int _inFlight;
+    /// <summary>Work finished within the target since the limit last changed.</summary>
+    private int _finishedInTime;
+    /// <summary>The share of recent work that took longer than the target (an exponentially weighted average).</summary>
+    private double _slowShare;
     private long _lastDecrease;
 
     public AdmissionGate(int ceiling, TimeSpan latencyTarget, TimeProvider clock, int floor = 16)
@@ -32,6 +43,9 @@ public sealed class AdmissionGate
         _limit = ceiling;
         _lastDecrease = clock.GetTimestamp() - (long)(latencyTarget.TotalSeconds * clock.TimestampFrequency);
     }
+
+    /// <summary>The node's one gate for sends (<see cref="MessagingSettings.MaxSendsInFlight"/>, <see cref="MessagingSettings.SendLatencyTarget"/>).</summary>
+    public static AdmissionGate ForSends(MessagingSettings settings) => new(settings.MaxSendsInFlight, settings.SendLatencyTarget, TimeProvider.System);
 
     public int InFlight
     {
@@ -64,12 +78,20 @@ public sealed class AdmissionGate
         {
             var busy = _inFlight >= _limit / 2;
             _inFlight--;
+            _slowShare += ((slow ? 1 : 0) - _slowShare) * SlowShareWeight;
             if (!slow)
-                _limit = Math.Min(_ceiling, _limit + 1);
-            else if (busy && _clock.GetElapsedTime(_lastDecrease, now) >= _latencyTarget)
+            {
+                if (++_finishedInTime >= (int)_limit)
+                {
+                    _limit = Math.Min(_ceiling, _limit + 1);
+                    _finishedInTime = 0;
+                }
+            }
+            else if (busy && _slowShare > SlowShareLimit && _clock.GetElapsedTime(_lastDecrease, now) >= _latencyTarget)
             {
                 _limit = Math.Max(_floor, _limit * Decrease);
                 _lastDecrease = now;
+                _finishedInTime = 0;
             }
         }
     }

@@ -24,14 +24,13 @@ public sealed class ConversationGateway(
     IRequiredActor<ConversationActor> conversations,
     IRequiredActor<UserInboxActor> inboxes,
     IDirectory directory,
+    AdmissionGate sends,
     MessagingSettings settings,
     MessagingMetrics metrics,
     IStoreHealth? store = null)
 {
     public const int MaxMarkReadIds = 1000;
     public const int MaxClientMessageIdLength = 100;
-
-    private readonly AdmissionGate _sends = new(settings.MaxSendsInFlight, settings.SendLatencyTarget, TimeProvider.System);
 
     /// <summary>Sends, and counts the send as accepted or refused for its <paramref name="door"/>.</summary>
     public async Task<Outcome<ChatMessage>> Send(Caller me, SendMessageRequest request, Door door, CancellationToken cancellationToken)
@@ -75,7 +74,7 @@ public sealed class ConversationGateway(
             return Rejection.Invalid("cannot send a message to yourself");
         if (store?.Problem is not null)
             return Rejection.StoreUnavailable; // before the directory lookups, which would wait for the store too
-        using var admitted = _sends.TryEnter();
+        using var admitted = sends.TryEnter();
         if (admitted is null)
             return Rejection.Unavailable("the server is at capacity; retry shortly");
         if (await FindCounterpart(recipientId, productId, cancellationToken) is { } missing)

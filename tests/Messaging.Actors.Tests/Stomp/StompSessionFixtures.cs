@@ -187,8 +187,9 @@ public abstract class StompSessionFixture : Akka.TestKit.Xunit2.TestKit
         var registry = new ActorRegistry();
         registry.Register<ConversationActor>(Conversations.Ref);
         registry.Register<UserInboxActor>(Inboxes.Ref);
-        return new ConversationGateway(
-            new RequiredActor<ConversationActor>(registry), new RequiredActor<UserInboxActor>(registry), new InMemoryDirectory(), settings ?? GatewaySettings, Meters.Metrics);
+        var gatewaySettings = settings ?? GatewaySettings;
+        return new ConversationGateway(new RequiredActor<ConversationActor>(registry), new RequiredActor<UserInboxActor>(registry),
+            new InMemoryDirectory(), AdmissionGate.ForSends(gatewaySettings), gatewaySettings, Meters.Metrics);
     }
 
     /// <summary>A parent of sessions, as the host has one per node, with the fixture's gateway, tokens and mediator.</summary>
