@@ -68,7 +68,7 @@ public sealed class MessagingMetrics
         _meter.CreateObservableGauge("messaging.sends.in_flight", () => gate.InFlight, "{message}",
             "Sends admitted on this node and not yet answered");
         _meter.CreateObservableGauge("messaging.sends.admission_limit", () => gate.Limit, "{message}",
-            "The most sends this node admits at once now; it falls while sends take longer than Messaging:SendLatencyTarget");
+            "The most sends this node admits at once now; it falls while more than a tenth of sends take longer than Messaging:SendLatencyTarget");
         return gate;
     }
 

@@ -10,9 +10,9 @@ namespace Messaging.Actors.Doors;
 /// then holds only as much as it finishes within the target, and what it accepts stays fast. Slow work lowers the
 /// limit only while the node holds at least half of it: a few slow sends (say, a hundred new conversations a second
 /// for one busy recipient) are a slow path, not a full node, and refusing others would not make them faster.
-/// Both rules were measured (BENCHMARKS.md, "Admission under overload"): growing by one for every finished send
-/// outran the decrease, and at twice its capacity a node accepted sends that waited 400 ms; shrinking on any one slow
-/// finish made the limit fall after a short stall at a rate the node sustains, and refuse sends from then on.
+/// Both rules were measured (BENCHMARKS.md, "Admission that keeps overload under 250 ms"): growing by one for every
+/// finished send outran the decrease, and at twice its capacity a node accepted sends that waited 400 ms; shrinking on
+/// any one slow finish let a short stall at a rate the node sustains pull the limit down for the rest of the run.
 /// </summary>
 public sealed class AdmissionGate
 {
