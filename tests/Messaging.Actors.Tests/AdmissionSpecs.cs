@@ -122,6 +122,23 @@ public sealed class AdmissionGateSpecs
     }
 
     [Fact]
+    public void Once_almost_no_recent_work_is_slow_the_limit_grows_by_one_for_every_tenth_of_a_limits_worth()
+    {
+        var gate = Gate(100);
+        Work(gate, 70, TimeSpan.FromMilliseconds(150));
+        Assert.Equal(90, gate.Limit);
+
+        var limits = Enumerable.Range(0, 10).Select(_ =>
+        {
+            Work(gate, 50, TimeSpan.FromMilliseconds(10));
+            return gate.Limit;
+        }).ToList();
+
+        // The slow burst's share of the recent work wanes below a hundredth after about four hundred quick finishes.
+        Assert.Equal([90, 91, 91, 92, 92, 93, 93, 96, 100, 100], limits);
+    }
+
+    [Fact]
     public void Work_within_the_target_raises_the_limit_no_further_than_the_ceiling()
     {
         var gate = Gate(100);

@@ -4,7 +4,8 @@ namespace Messaging.Actors.Doors;
 /// Counts the work a node has in hand and refuses more past a limit, so overload is answered at once with "busy,
 /// retry" rather than by queues that make every caller slow. The limit adapts to how long the work takes
 /// (additive increase, multiplicative decrease, as TCP does): while work finishes within <c>latencyTarget</c> the
-/// limit grows by one for every limit's worth of finished work, towards <c>ceiling</c>; once more than a tenth of the
+/// limit grows by one for every limit's worth of finished work (a tenth of that while almost none of the recent work is
+/// slow), towards <c>ceiling</c>; once more than a tenth of the
 /// recent work (an average over about the last hundred) took longer, each slow finish shrinks the limit by a tenth,
 /// at most once per target interval (so one slow burst counts once), down to <c>floor</c>. Under overload the node
 /// then holds only as much as it finishes within the target, and what it accepts stays fast. Slow work lowers the
@@ -81,7 +82,7 @@ public sealed class AdmissionGate
             _slowShare += ((slow ? 1 : 0) - _slowShare) * SlowShareWeight;
             if (!slow)
             {
-                if (++_finishedInTime >= (int)_limit)
+                if (++_finishedInTime >= FinishesPerRaise())
                 {
                     _limit = Math.Min(_ceiling, _limit + 1);
                     _finishedInTime = 0;
@@ -95,6 +96,12 @@ public sealed class AdmissionGate
             }
         }
     }
+
+    /// <summary>
+    /// A limit's worth of work finished in time raises the limit by one; while almost none of the recent work was slow, a
+    /// tenth of that does, so a limit cut by a stall comes back within a second instead of refusing sends for many.
+    /// </summary>
+    private int FinishesPerRaise() => _slowShare < SlowShareLimit / 10 ? Math.Max(1, (int)_limit / 10) : (int)_limit;
 
     public sealed class Ticket(AdmissionGate gate, long startedAt) : IDisposable
     {
