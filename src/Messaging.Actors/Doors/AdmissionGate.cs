@@ -3,17 +3,19 @@ namespace Messaging.Actors.Doors;
 /// <summary>
 /// Counts the work a node has in hand and refuses more past a limit, so overload is answered at once with "busy,
 /// retry" rather than by queues that make every caller slow. The limit adapts to how long the work takes
-/// (additive increase, multiplicative decrease, as TCP does): while work finishes within <c>latencyTarget</c> the
-/// limit grows by one for every limit's worth of finished work (a tenth of that while almost none of the recent work is
-/// slow), towards <c>ceiling</c>; once more than a tenth of the
-/// recent work (an average over about the last hundred) took longer, each slow finish shrinks the limit by a tenth,
-/// at most once per target interval (so one slow burst counts once), down to <c>floor</c>. Under overload the node
-/// then holds only as much as it finishes within the target, and what it accepts stays fast. Slow work lowers the
-/// limit only while the node holds at least half of it: a few slow sends (say, a hundred new conversations a second
-/// for one busy recipient) are a slow path, not a full node, and refusing others would not make them faster.
-/// Both rules were measured (BENCHMARKS.md, "Admission that keeps overload under 250 ms"): growing by one for every
-/// finished send outran the decrease, and at twice its capacity a node accepted sends that waited 400 ms; shrinking on
-/// any one slow finish let a short stall at a rate the node sustains pull the limit down for the rest of the run.
+/// (additive increase, multiplicative decrease, as TCP does):
+/// <list type="bullet">
+/// <item>work finished within <c>latencyTarget</c> raises the limit by one for every limit's worth of it, towards
+/// <c>ceiling</c>; while almost none of the recent work was slow, by one for every tenth of that;</item>
+/// <item>once more than a tenth of the recent work (an average over about the last hundred) took longer, a slow finish
+/// cuts the limit by a tenth, at most once per target interval (so one slow burst counts once), down to <c>floor</c>,
+/// and only while the node holds at least half its limit: a few slow sends (say, a hundred new conversations a second
+/// for one busy recipient) are a slow path, not a full node, and refusing others would not make them faster.</item>
+/// </list>
+/// Under overload the node then holds only as much as it finishes within the target, and what it accepts stays fast.
+/// Each rule was measured (BENCHMARKS.md, "Admission that keeps overload under 250 ms"): raising by one for every
+/// finished send outran the cuts, and at twice its capacity a node accepted sends that waited 400 ms; cutting on any one
+/// slow finish, or regrowing slowly, let a short stall at a rate the node sustains keep the limit down for seconds.
 /// </summary>
 public sealed class AdmissionGate
 {
