@@ -7,11 +7,11 @@ using Config = Akka.Configuration.Config;
 namespace Messaging.Actors.Stomp;
 
 /// <summary>
-/// The mailbox of the actor each connection holds, its session. Akka's default unbounded
-/// mailbox starts with a 32-slot concurrent segment (about 1 KiB) whatever the actor receives, and an idle connection's
-/// actors receive a heart-beat now and then. This one is a locked queue, empty until its first message and grown as
-/// needed: about 1 KiB less per actor (BENCHMARKS.md, "Idle connections"). Its messages come one at a time from a few
-/// senders, so the lock is not contended.
+/// The mailbox of the actor each connection holds, its session. Akka's default unbounded mailbox starts with a 32-slot
+/// concurrent segment (about 1 KiB) whatever the actor receives, and an idle connection's session receives a
+/// heart-beat now and then. This one is a locked queue, empty until its first message and grown as needed: about 1 KiB
+/// less per actor (BENCHMARKS.md, "Idle connections"). Its messages come one at a time from a few senders, so the lock
+/// is not contended.
 /// </summary>
 public sealed class CompactMailbox(Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<CompactMailbox.Queue>
 {
