@@ -177,6 +177,50 @@ public sealed class ConversationActorSpecs : Akka.TestKit.Xunit2.TestKit
         _inboxes.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
     }
 
+    [Fact]
+    public void Inbox_updates_go_straight_to_the_inbox_entity_that_acknowledged_the_last_one()
+    {
+        var buyerInbox = CreateTestProbe("buyer-inbox");
+        var sellerInbox = CreateTestProbe("seller-inbox");
+        var chat = OpenedWithAcknowledgementsFrom(buyerInbox.Ref, sellerInbox.Ref);
+
+        _client.Send(chat, Send(Seller, "yes, it is"));
+        Assert.Equal((Buyer, 3L), Entry(buyerInbox.ExpectMsg<RecordSummary>()));
+        Assert.Equal((Seller, 3L), Entry(sellerInbox.ExpectMsg<RecordSummary>()));
+        _inboxes.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // not through the region
+    }
+
+    [Fact]
+    public void Update_an_inbox_entity_stopped_without_acknowledging_is_sent_again_through_the_region()
+    {
+        var buyerInbox = CreateTestProbe("buyer-inbox");
+        var chat = OpenedWithAcknowledgementsFrom(buyerInbox.Ref, _inboxes.Ref);
+
+        _client.Send(chat, Send(Seller, "yes, it is"));
+        Assert.Equal((Buyer, 3L), Entry(buyerInbox.ExpectMsg<RecordSummary>()));
+        Assert.Equal((Seller, 3L), Entry(_inboxes.ExpectMsg<RecordSummary>()));
+        chat.Tell(new SummaryAcknowledged(Seller, CameraChat, 3), _inboxes.Ref);
+        Sys.Stop(buyerInbox.Ref); // passivated, or its node left, before it acknowledged
+
+        Assert.Equal((Buyer, 3L), Entry(_inboxes.ExpectMsg<RecordSummary>()));
+        chat.Tell(new SummaryAcknowledged(Buyer, CameraChat, 3), _inboxes.Ref);
+        Assert.Equal("yes, it is", _client.ExpectMsg<MessageAccepted>().Message.Text);
+    }
+
+    /// <summary>A conversation whose opening both inboxes acknowledged, each from the given entity.</summary>
+    private IActorRef OpenedWithAcknowledgementsFrom(IActorRef buyerInbox, IActorRef sellerInbox)
+    {
+        var chat = Start();
+        _client.Send(chat, Open(Buyer, Seller, "hello", Camera));
+        BothSummaries(_inboxes);
+        chat.Tell(new SummaryAcknowledged(Buyer, CameraChat, 2), buyerInbox);
+        chat.Tell(new SummaryAcknowledged(Seller, CameraChat, 2), sellerInbox);
+        _client.ExpectMsg<MessageAccepted>();
+        return chat;
+    }
+
+    private static (UserId User, long Version) Entry(RecordSummary record) => (record.UserId, record.Entry.Version);
+
     // ---- publishing, only after the write ----
 
     [Fact]
