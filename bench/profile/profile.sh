@@ -36,3 +36,5 @@ cpu_per_message=$(python3 -c "import json; print(json.load(open('$logs/latency-p
 echo "top functions (self): $logs/profile-self.txt"
 echo "CPU per message over the whole run: $cpu_per_message µs; by stage, in the sampled window:"
 perf script -i "$logs/profile.perf" 2>/dev/null | python3 bench/profile/stages.py "$cpu_per_message"
+echo "by system call on the stack:"
+perf script -i "$logs/profile.perf" 2>/dev/null | python3 bench/profile/stages.py --syscalls "$cpu_per_message" | head -16

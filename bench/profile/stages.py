@@ -4,7 +4,9 @@
 Each sample is charged to the first stage whose marker appears on its stack, from the running function outwards, so a
 serializer called by the journal counts as serialization, the journal's own work as the journal write, and an
 allocation or a GC it triggers to the stage that allocated.
-Usage: perf script -i profile.perf | stages.py [CPU_MICROSECONDS_PER_MESSAGE]  (given, each stage's share of it too)"""
+With --syscalls, samples are split instead by the system call on their stack (a thread waking another, sleeping,
+writing a socket...), which is where a paravirtualised machine spends its kernel time.
+Usage: perf script -i profile.perf | stages.py [--syscalls] [CPU_MICROSECONDS_PER_MESSAGE]  (given, each share of it too)"""
 import re
 import sys
 from collections import Counter
@@ -33,8 +35,16 @@ FALLBACK = [
     ("runtime (GC, JIT, type system)", r"libcoreclr|libclrjit|GCHeap|gc_heap"),
 ]
 
+# Thread wake-ups that reach the kernel from libc without a system-call frame perf can name.
+LIBC_WAKES = r"pthread_cond_signal|__lll_lock_wake"
+
+
 def main():
-    per_message = float(sys.argv[1]) if len(sys.argv) > 1 else None
+    arguments = sys.argv[1:]
+    by_syscall = "--syscalls" in arguments
+    arguments = [argument for argument in arguments if argument != "--syscalls"]
+    per_message = float(arguments[0]) if arguments else None
+    classify = classify_syscall if by_syscall else classify_stage
     counts, total, stack = Counter(), 0, []
     for line in sys.stdin:
         line = line.rstrip("\n")
@@ -48,13 +58,22 @@ def main():
     if stack:
         total += 1
         counts[classify(stack)] += 1
-    print(f"{'stage':62} {'share':>7}" + ("  µs/msg" if per_message else ""))
+    print(f"{'system call' if by_syscall else 'stage':62} {'share':>7}" + ("  µs/msg" if per_message else ""))
     for stage, count in counts.most_common():
         share = count / total
         print(f"{stage:62} {100 * share:6.1f}%" + (f"  {share * per_message:6.0f}" if per_message else ""))
 
 
-def classify(stack):
+def classify_syscall(stack):
+    for frame in stack:  # leaf first
+        if match := re.search(r"__x64_sys_(\w+)", frame):
+            return match.group(1)
+        if re.search(LIBC_WAKES, frame):
+            return "thread wake-up (libc: pthread_cond_signal, __lll_lock_wake)"
+    return "kernel, no system call named" if any("[kernel" in frame for frame in stack) else "user space"
+
+
+def classify_stage(stack):
     for stages in (STAGES, FALLBACK):
         for frame in stack:  # leaf first
             for stage, marker in stages:
