@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Messaging.Actors.Hosting;
 using Messaging.Host.Configuration;
+using Messaging.Host.Journal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,6 +24,7 @@ public sealed class HostConfigurationTests
         Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.journal.plugin"));
         Assert.Equal("akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
         Assert.Equal("PostgreSQL.15", config.GetString("akka.persistence.journal.sql.provider-name"));
+        Assert.Equal(HoconTypeName.Of(typeof(PostgresWriteJournal)), config.GetString("akka.persistence.journal.sql.class"));
         Assert.Equal(TimeSpan.FromSeconds(30), config.GetTimeSpan("akka.cluster.sharding.handoff-timeout")); // from messaging.hocon
         Assert.Equal(1, config.GetInt("akka.persistence.journal.sql.parallelism")); // from messaging.hocon
         Assert.Contains("Maximum Pool Size=16", config.GetString("akka.persistence.journal.sql.connection-string"));

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Messaging.Host.Tests;
 
 /// <summary>The zero-setup store: one host on a temporary SQLite file.</summary>
@@ -28,6 +30,15 @@ public sealed class SqliteSmokeTests(SqliteHostFixture fixture) : IClassFixture<
     {
         Assert.Equal(Messaging.Host.Configuration.StoreKind.Sqlite, Host.Store);
         Assert.True(System.IO.File.Exists(fixture.File));
+    }
+
+    [Fact]
+    public void The_journal_is_the_librarys_own_on_sqlite()
+    {
+        var config = Host.Services.GetRequiredService<Akka.Actor.ActorSystem>().Settings.Config;
+
+        Assert.Equal(Messaging.Actors.Hosting.HoconTypeName.Of(typeof(Akka.Persistence.Sql.Journal.SqlWriteJournal)),
+            config.GetString("akka.persistence.journal.sql.class"));
     }
 
     [Fact]

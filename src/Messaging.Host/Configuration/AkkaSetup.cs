@@ -2,14 +2,15 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
-using LinqToDB.Data;
-using LinqToDB.DataProvider.PostgreSQL;
+using Akka.Persistence.Sql.Journal;
 using Messaging.Actors;
 using Messaging.Actors.Conversations;
 using Messaging.Actors.Hosting;
 using Messaging.Actors.Inbox;
 using Messaging.Actors.Stomp;
 using Messaging.Actors.Serialization;
+
+using Messaging.Host.Journal;
 
 namespace Messaging.Host.Configuration;
 
@@ -21,8 +22,6 @@ public static class AkkaSetup
     public static IServiceCollection AddMessagingActors(this IServiceCollection services, IConfiguration configuration, StoreOptions store, MessagingSettings settings)
     {
         var cluster = configuration.GetSection("Cluster").Get<ClusterSettings>() ?? new ClusterSettings();
-        if (store.Kind == StoreKind.Postgres)
-            WriteJournalBatchesWithBinaryCopy();
         return services.AddAkka(SystemName, (builder, provider) =>
         {
             builder
@@ -103,17 +102,8 @@ public static class AkkaSetup
     }
 
     /// <summary>
-    /// A batch of journal rows goes to PostgreSQL as one binary <c>COPY</c> instead of linq2db's default, one multi-row
-    /// INSERT whose text (every payload spelt as a literal) linq2db builds and PostgreSQL parses for each batch. The SQL
-    /// journal asks linq2db for its provider's default bulk copy for batches above <c>max-row-by-row-size</c> (1 here,
-    /// so every batch of two rows or more); linq2db takes that default from this process-wide setting, and the journal
-    /// is its only user here. Measured in BENCHMARKS.md ("Binary COPY for journal batches").
-    /// </summary>
-    private static void WriteJournalBatchesWithBinaryCopy() =>
-        PostgreSQLOptions.Default = PostgreSQLOptions.Default with { BulkCopyType = BulkCopyType.ProviderSpecific };
-
-    /// <summary>
-    /// Akka.Persistence.Sql journal and snapshot store on the configured database; both create their tables. Conversation
+    /// Akka.Persistence.Sql journal and snapshot store on the configured database; both create their tables. On
+    /// PostgreSQL the journal writes its rows itself (<see cref="PostgresWriteJournal"/>), the same rows. Conversation
     /// events are tagged (<see cref="ConversationEventTagger"/>) with the tags in the journal row itself (<c>Csv</c>): one
     /// INSERT per batch as without tags, where the tag table would add a row-by-row insert of each tagged event. The read
     /// journal (<c>akka.persistence.query.journal.sql</c>) reads them back the same way, for projections.
@@ -124,19 +114,17 @@ public static class AkkaSetup
         var provider = Quote(store.ProviderName);
         var tagger = Quote(HoconTypeName.Of(typeof(ConversationEventTagger)));
         var tagged = Quote(HoconTypeName.Of(typeof(IConversationEvent)));
-        // Above this many rows a batch is written with the provider's bulk copy (see WriteJournalBatchesWithBinaryCopy).
-        var rowByRowAtMost = store.Kind == StoreKind.Postgres ? 1 : 100;
+        var journal = Quote(HoconTypeName.Of(store.Kind == StoreKind.Postgres ? typeof(PostgresWriteJournal) : typeof(SqlWriteJournal)));
         return $$"""
             akka.persistence {
               journal {
                 plugin = "akka.persistence.journal.sql"
                 sql {
-                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+                  class = {{journal}}
                   connection-string = {{connection}}
                   provider-name = {{provider}}
                   auto-initialize = on
                   tag-write-mode = Csv
-                  max-row-by-row-size = {{rowByRowAtMost}}
                   event-adapters.conversation-tagger = {{tagger}}
                   event-adapter-bindings { {{tagged}} = conversation-tagger }
                 }
