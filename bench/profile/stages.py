@@ -17,7 +17,7 @@ STAGES = [
     ("serialization (journal and remoting)", r"MessagingSerializer|PersistentRepresentationSerializer"),
     ("auth (token validation)", r"JsonWebToken|JwtTokenValidator|IdentityModel"),
     ("directory lookups", r"SqlDirectory|MemoryCache"),
-    ("journal write (Akka.Persistence.Sql, linq2db, Npgsql, TLS)", r"Akka\.Persistence\.Sql|linq2db|LinqToDB|Npgsql|SslStream|libssl|libcrypto"),
+    ("journal write (Messaging.Host.Journal, Akka.Persistence.Sql, linq2db, Npgsql, TLS)", r"Messaging\.Host\.Journal|Akka\.Persistence\.Sql|linq2db|LinqToDB|Npgsql|SslStream|libssl|libcrypto"),
     ("inbox updates", r"UserInboxActor|UserInboxState"),
     ("conversation decide/apply/persist", r"ConversationActor|ConversationState|Akka\.Persistence\.Eventsourced"),
     ("pub/sub fan-out", r"PublishSubscribe|TopicSubscriber"),

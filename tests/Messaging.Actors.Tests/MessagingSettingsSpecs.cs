@@ -23,7 +23,7 @@ public sealed class MessagingSettingsSpecs
         Assert.Equal(TimeSpan.FromSeconds(10), defaults.AskTimeout);
         Assert.Equal(100, defaults.HistoryPageSize);
         Assert.Equal(1000, defaults.MaxSendsInFlight);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), defaults.SendLatencyTarget);
+        Assert.Equal(TimeSpan.FromMilliseconds(80), defaults.SendLatencyTarget);
     }
 
     public static TheoryData<string, MessagingSettings> InvalidSettings => new()
