@@ -1,15 +1,14 @@
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
-using Akka.Remote.Hosting;
 using Akka.Persistence.Sql.Journal;
+using Akka.Remote.Hosting;
 using Messaging.Actors;
 using Messaging.Actors.Conversations;
 using Messaging.Actors.Hosting;
 using Messaging.Actors.Inbox;
 using Messaging.Actors.Stomp;
 using Messaging.Actors.Serialization;
-
 using Messaging.Host.Journal;
 
 namespace Messaging.Host.Configuration;
