@@ -16,8 +16,9 @@ public sealed class PostgresWriteJournalTests : Akka.TestKit.Xunit2.TestKit, IAs
 {
     private static readonly string Schema = $"journal_{Guid.NewGuid():N}";
 
+    /// <summary>The test schema, under an application name of its own so a test can find this journal's connections.</summary>
     private static readonly string ConnectionString =
-        new NpgsqlConnectionStringBuilder(TestDatabase.ConnectionString) { SearchPath = Schema }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(TestDatabase.ConnectionString) { SearchPath = Schema, ApplicationName = Schema }.ConnectionString;
 
     private readonly IActorRef _journal;
 
@@ -150,6 +151,32 @@ public sealed class PostgresWriteJournalTests : Akka.TestKit.Xunit2.TestKit, IAs
 
         Write(writer.Ref, Event(persistenceId, 2, "second"));
         Assert.Equal("second", Assert.IsType<WriteMessageSuccess>(Assert.Single(ExpectWriteReplies(writer, 1))).Persistent.Payload);
+    }
+
+    [Fact]
+    public async Task After_its_connection_is_cut_the_write_on_it_fails_and_the_next_one_is_stored_on_a_new_connection()
+    {
+        var persistenceId = NewPersistenceId();
+        var writer = CreateTestProbe();
+        Write(writer.Ref, Event(persistenceId, 1, "first"));
+        ExpectWriteReplies(writer, 1);
+
+        // The database ends the writer's session (a restart, a failover, an administrator): its socket is dead.
+        Assert.Equal(1, await Scalar($"""
+            select count(pg_terminate_backend(pid)) from pg_stat_activity
+            where application_name = '{Schema}' and query like 'insert into%'
+            """));
+        Write(writer.Ref, Event(persistenceId, 2, "lost"));
+        Assert.Equal(PostgresErrorCodes.AdminShutdown, Assert.IsType<PostgresException>(writer.ExpectMsg<WriteMessagesFailed>().Cause).SqlState);
+        writer.ExpectMsg<WriteMessageFailure>();
+        Write(writer.Ref, Event(persistenceId, 2, "stored"));
+        ExpectWriteReplies(writer, 1);
+
+        var recovering = CreateTestProbe();
+        _journal.Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, persistenceId, recovering.Ref));
+        Assert.Equal("first", recovering.ExpectMsg<ReplayedMessage>().Persistent.Payload);
+        Assert.Equal("stored", recovering.ExpectMsg<ReplayedMessage>().Persistent.Payload);
+        Assert.Equal(2, recovering.ExpectMsg<RecoverySuccess>().HighestSequenceNr);
     }
 
     [Fact]
